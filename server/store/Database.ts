@@ -1,0 +1,66 @@
+/**
+ * Opening a database for either engine as a Kysely instance. Everything above this file is
+ * engine-agnostic query code (`SqlStore.ts`).
+ */
+import BetterSqlite3 from 'better-sqlite3'
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import pg from 'pg'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+
+export type Engine = 'sqlite' | 'postgres'
+
+/** The tables as Kysely sees them. */
+export interface Tables {
+  documents: {
+    name: string
+    last_seq: number
+    snapshot: Uint8Array | null
+    snapshot_seq: number
+  }
+  document_updates: {
+    doc_name: string
+    seq: number
+    data: Uint8Array
+  }
+}
+
+export interface OpenDatabase {
+  readonly engine: Engine
+  readonly db: Kysely<Tables>
+}
+
+/**
+ * Opens (creating if needed) `concordat.db` in `dataDir`, in WAL mode with `synchronous=FULL`:
+ * a commit returns only after the WAL is on disk, so an acknowledged update survives `kill -9`
+ * and power loss alike. The cost is one fsync per group commit, not per update.
+ */
+export function openSqlite(dataDir: string): OpenDatabase {
+  mkdirSync(dataDir, { recursive: true })
+  const database = new BetterSqlite3(join(dataDir, 'concordat.db'))
+  database.pragma('journal_mode = WAL')
+  database.pragma('synchronous = FULL')
+  database.pragma('busy_timeout = 5000')
+  database.pragma('foreign_keys = ON')
+  return { engine: 'sqlite', db: new Kysely<Tables>({ dialect: new SqliteDialect({ database }) }) }
+}
+
+export interface PostgresOptions {
+  readonly connectionString: string
+  /** A schema to work in instead of `public` (tests use one each). Must already exist. */
+  readonly schema?: string
+  readonly maxConnections?: number
+}
+
+/** Connects a pool to PostgreSQL. Integers and bytea come back as numbers and Buffers. */
+export function openPostgres(options: PostgresOptions): OpenDatabase {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.maxConnections ?? 10,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  })
+  // An idle client that loses its connection emits 'error' on the pool; without a listener
+  // that would crash the process. The next query reconnects.
+  pool.on('error', (error) => console.error('PostgreSQL pool error:', error.message))
+  return { engine: 'postgres', db: new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) }) }
+}

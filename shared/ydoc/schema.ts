@@ -1,0 +1,51 @@
+/**
+ * The Yjs layout of a contract: the one place that names the roots of a contract's Y.Doc.
+ *
+ * One Y.Doc per contract; the sync room's name is the contract id. Nobody else calls
+ * `doc.getMap('…')` or `doc.getXmlFragment('…')` with a literal: they use the accessors below,
+ * so a rename or a migration has exactly one place to change.
+ */
+import * as Y from 'yjs'
+
+/** Bumped whenever the layout changes in a way that needs a migration of stored documents. */
+export const SCHEMA_VERSION = 1
+
+/** The names of the roots, exported for code that must recognise them (e.g. the referee). */
+export const ROOT = {
+  /** `Y.XmlFragment`: the Tiptap/ProseMirror document, a sequence of clause nodes. */
+  body: 'body',
+  /** `Y.Map` keyed by clauseId: status, lead, young-person text, sign-offs. */
+  clauses: 'clauses',
+  /** `Y.Map` keyed by suggestionId: author, organisation, time, reason. */
+  suggestions: 'suggestions',
+  /** `Y.Map`: title, description, schemaVersion. */
+  meta: 'meta',
+} as const
+
+export type RootName = (typeof ROOT)[keyof typeof ROOT]
+
+/** The contract's text, bound to the editor by Tiptap's collaboration extension. */
+export function getBody(doc: Y.Doc): Y.XmlFragment {
+  return doc.getXmlFragment(ROOT.body)
+}
+
+/** Per-clause state keyed by clauseId. Values are plain JSON objects. */
+export function getClauses(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap(ROOT.clauses)
+}
+
+/** Metadata of the tracked suggestions keyed by suggestionId. */
+export function getSuggestions(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap(ROOT.suggestions)
+}
+
+/** The contract's metadata: title, description and the layout's schemaVersion. */
+export function getMeta(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap(ROOT.meta)
+}
+
+/** Reads the contract title from `meta`, or an empty string when none has been set. */
+export function getTitle(doc: Y.Doc): string {
+  const title = getMeta(doc).get('title')
+  return typeof title === 'string' ? title : ''
+}
