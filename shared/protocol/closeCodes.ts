@@ -7,8 +7,12 @@
 export const CloseCode = {
   /** The server is shutting down or restarting; reconnect shortly. */
   goingAway: 1001,
+  /** A frame exceeded the WebSocket layer's own size limit (sent by the `ws` library itself). */
+  messageTooBig: 1009,
   /** The server could not store an update; nothing from it was applied. Reconnect and resync. */
   internalError: 1011,
+  /** The connection fell too far behind reading what the server sent; reconnect to catch up. */
+  tryAgainLater: 1013,
   /** A frame could not be decoded, or named a message type the server does not speak. */
   malformed: 4400,
   /** No valid session or token accompanied the connection. */
@@ -42,7 +46,10 @@ export function describeClose(code: number): string {
     case CloseCode.updateRejected:
       return 'Your last change was not accepted by the server and has been undone.'
     case CloseCode.tooLarge:
+    case CloseCode.messageTooBig:
       return 'That change is too large to send in one go.'
+    case CloseCode.tryAgainLater:
+      return 'The connection fell behind. Reconnecting to catch up.'
     case CloseCode.tooManyMessages:
       return 'Too many changes arrived at once. Reconnecting.'
     default:

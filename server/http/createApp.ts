@@ -1,0 +1,66 @@
+/**
+ * The Express application: the JSON API and the built client. Routers by resource join here
+ * as capabilities arrive; errors leave as `{ error: { code, message } }`.
+ */
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+/** Where `vite build` puts the client. */
+export const CLIENT_DIST = fileURLToPath(new URL('../../dist/client/', import.meta.url))
+
+export interface AppOptions {
+  /** Serves the client in development (Vite's middleware) instead of the built files. */
+  readonly clientMiddleware?: RequestHandler
+}
+
+/** An error an HTTP handler throws to answer with a status, a stable code and a sentence. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+export function createApp(options: AppOptions = {}): Express {
+  const app = express()
+  app.disable('x-powered-by')
+  app.use(express.json({ limit: '1mb' }))
+
+  app.get('/api/health', (_req, res) => {
+    res.json({ ok: true })
+  })
+  app.use('/api', (_req, _res, next) => next(new HttpError(404, 'not_found', 'There is no such API endpoint.')))
+
+  if (options.clientMiddleware) {
+    app.use(options.clientMiddleware)
+  } else if (existsSync(CLIENT_DIST)) {
+    app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }))
+    // Client-side routes (/contracts/…) all load the same page.
+    app.get('/{*path}', (_req, res) => {
+      res.set('Cache-Control', 'no-cache').sendFile('index.html', { root: CLIENT_DIST })
+    })
+  } else {
+    app.get('/', (_req, res) => {
+      res.type('text/plain').send('The client is not built yet: run `npm run build` (npm start does it for you).')
+    })
+  }
+
+  app.use(errorHandler)
+  return app
+}
+
+const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
+  if (error instanceof HttpError) {
+    res.status(error.status).json({ error: { code: error.code, message: error.message } })
+    return
+  }
+  // express.json() reports unreadable bodies with a status; everything else is ours to log.
+  const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500
+  if (status === 500) console.error('Unhandled HTTP error', error)
+  const message = status === 500 ? 'Something went wrong on the server.' : 'The request could not be read.'
+  res.status(status).json({ error: { code: status === 500 ? 'internal' : 'bad_request', message } })
+}

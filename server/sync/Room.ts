@@ -1,0 +1,219 @@
+/**
+ * A loaded contract: its Y.Doc, the connections on it, the awareness relay and the clientID
+ * bindings. The room applies only updates that are already durable (the pipeline wrote them
+ * ahead), broadcasts each as the bytes it received, and compacts its log in the background.
+ */
+import * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
+import { MessageType, SyncStep } from '../../shared/protocol/messages.ts'
+import type { ContractId, UserId } from '../../shared/domain/ids.ts'
+import type { DocumentStore } from '../store/Store.ts'
+import type { Connection } from './Connection.ts'
+import { SyncRefusal } from './SyncRefusal.ts'
+
+export interface RoomOptions {
+  /** Compact once this many updates have been appended since the snapshot. */
+  readonly compactAfterUpdates: number
+  /** Where compaction failures are reported (they are retried at the next threshold). */
+  readonly log: (message: string, error?: unknown) => void
+}
+
+/** One awareness state as the server relays it: already stamped with the connection's identity. */
+interface AwarenessEntry {
+  clock: number
+  /** The JSON text of the state, as re-encoded by the server. */
+  state: string
+  connection: Connection
+}
+
+/** Encodes a sync message (step 1, step 2 or update) around a payload. */
+export function encodeSyncMessage(step: number, payload: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.sync)
+  encoding.writeVarUint(encoder, step)
+  encoding.writeVarUint8Array(encoder, payload)
+  return encoding.toUint8Array(encoder)
+}
+
+export class Room {
+  readonly name: ContractId
+  readonly doc = new Y.Doc({ gc: true })
+  readonly connections = new Set<Connection>()
+  readonly #store: DocumentStore
+  readonly #options: RoomOptions
+  /** The highest seq applied to `doc`. */
+  #appliedSeq: number
+  #snapshotSeq: number
+  /** The whole document encoded, reused for every join from scratch until the next change. */
+  #fullState: Uint8Array | null = null
+  #compaction: Promise<void> | null = null
+  /** Updates written ahead but not yet applied; the room must not unload while any is. */
+  #inFlight = 0
+  readonly #awareness = new Map<number, AwarenessEntry>()
+  /** Which user each Yjs clientID belongs to, bound by the first update that used it. */
+  readonly #clientOwners = new Map<number, UserId>()
+
+  private constructor(name: ContractId, store: DocumentStore, options: RoomOptions, appliedSeq: number, snapshotSeq: number) {
+    this.name = name
+    this.#store = store
+    this.#options = options
+    this.#appliedSeq = appliedSeq
+    this.#snapshotSeq = snapshotSeq
+  }
+
+  /** Loads the stored state (snapshot, then the log's tail) before anyone is served. */
+  static async load(name: ContractId, store: DocumentStore, options: RoomOptions): Promise<Room> {
+    const stored = await store.loadDocument(name)
+    const room = new Room(name, store, options, stored.lastSeq, stored.snapshotSeq)
+    room.doc.transact(() => {
+      if (stored.snapshot) Y.applyUpdate(room.doc, stored.snapshot)
+      for (const { data } of stored.updates) Y.applyUpdate(room.doc, data)
+    })
+    if (stored.updates.length >= options.compactAfterUpdates) room.#scheduleCompaction()
+    return room
+  }
+
+  get appliedSeq(): number {
+    return this.#appliedSeq
+  }
+
+  /** The document's clock for a client (0 if never seen), for checking an update's dependencies. */
+  readonly knownClock = (client: number): number => Y.getState(this.doc.store, client)
+
+  /** The document's state vector, sent to a joining client as sync step 1. */
+  encodeStateVector(): Uint8Array {
+    return Y.encodeStateVector(this.doc)
+  }
+
+  /**
+   * The update a client with state vector `encodedStateVector` lacks. A client that has
+   * nothing (the common cold join) gets the cached whole-document encoding.
+   */
+  encodeStateFor(encodedStateVector: Uint8Array): Uint8Array {
+    let isEmpty: boolean
+    try {
+      isEmpty = Y.decodeStateVector(encodedStateVector).size === 0
+    } catch {
+      throw SyncRefusal.malformed('The state vector could not be decoded.')
+    }
+    if (isEmpty) {
+      this.#fullState ??= Y.encodeStateAsUpdate(this.doc)
+      return this.#fullState
+    }
+    return Y.encodeStateAsUpdate(this.doc, encodedStateVector)
+  }
+
+  /** The user a clientID is bound to, if any. */
+  ownerOf(clientId: number): UserId | undefined {
+    return this.#clientOwners.get(clientId)
+  }
+
+  /** Marks an update as written ahead and awaiting `apply` (or `abandon`). */
+  beginWrite(): void {
+    this.#inFlight++
+  }
+
+  /** Marks a written-ahead update as failed: it was not stored, so it is not applied. */
+  abandonWrite(): void {
+    this.#inFlight--
+  }
+
+  get hasWritesInFlight(): boolean {
+    return this.#inFlight > 0
+  }
+
+  /**
+   * Applies a durable update, binds its authoring clients to `owner`, and sends the received
+   * bytes to every other connection. The update must have passed the pipeline.
+   */
+  apply(update: Uint8Array, seq: number, authoringClients: ReadonlySet<number>, owner: UserId, origin: Connection | null): void {
+    this.#inFlight--
+    for (const client of authoringClients) if (!this.#clientOwners.has(client)) this.#clientOwners.set(client, owner)
+    Y.applyUpdate(this.doc, update, origin)
+    this.#appliedSeq = Math.max(this.#appliedSeq, seq)
+    this.#fullState = null
+    const message = encodeSyncMessage(SyncStep.update, update)
+    for (const connection of this.connections) if (connection !== origin) connection.send(message)
+    if (this.#appliedSeq - this.#snapshotSeq >= this.#options.compactAfterUpdates) this.#scheduleCompaction()
+  }
+
+  /**
+   * Records awareness states sent by `connection` (already stamped and re-encoded) and relays
+   * them to the others. The caller has checked that each entry is the connection's own client.
+   */
+  relayAwareness(connection: Connection, entries: ReadonlyArray<{ clientId: number; clock: number; state: string }>): void {
+    for (const { clientId, clock, state } of entries) {
+      if (state === 'null') this.#awareness.delete(clientId)
+      else this.#awareness.set(clientId, { clock, state, connection })
+    }
+    const message = encodeAwarenessMessage(entries)
+    for (const other of this.connections) if (other !== connection) other.send(message)
+  }
+
+  /** The connection currently speaking for an awareness client, if any. */
+  awarenessHolder(clientId: number): Connection | undefined {
+    return this.#awareness.get(clientId)?.connection
+  }
+
+  /** Every awareness state in the room, for a joining client or a query. Null when there is none. */
+  encodeAllAwareness(): Uint8Array | null {
+    if (this.#awareness.size === 0) return null
+    return encodeAwarenessMessage([...this.#awareness].map(([clientId, { clock, state }]) => ({ clientId, clock, state })))
+  }
+
+  /** Removes a departed connection and tells the others its caret is gone. */
+  removeConnection(connection: Connection): void {
+    this.connections.delete(connection)
+    const clientId = connection.awarenessClientId
+    const entry = clientId === null ? undefined : this.#awareness.get(clientId)
+    if (clientId !== null && entry?.connection === connection) {
+      this.relayAwareness(connection, [{ clientId, clock: entry.clock + 1, state: 'null' }])
+    }
+  }
+
+  /** Folds the log into a snapshot now, if anything was applied since the last one. */
+  async compact(): Promise<void> {
+    while (this.#compaction) await this.#compaction
+    if (this.#appliedSeq <= this.#snapshotSeq) return
+    const throughSeq = this.#appliedSeq
+    const snapshot = Y.encodeStateAsUpdate(this.doc)
+    this.#fullState = snapshot
+    this.#compaction = this.#store
+      .compact(this.name, snapshot, throughSeq)
+      .then(() => {
+        this.#snapshotSeq = Math.max(this.#snapshotSeq, throughSeq)
+      })
+      .finally(() => {
+        this.#compaction = null
+      })
+    await this.#compaction
+  }
+
+  #scheduleCompaction(): void {
+    if (this.#compaction) return
+    setImmediate(() => {
+      this.compact().catch((error) => this.#options.log(`Compaction of ${this.name} failed; will retry`, error))
+    })
+  }
+
+  /** Releases the document. The room must have no connections and no writes in flight. */
+  destroy(): void {
+    this.#awareness.clear()
+    this.doc.destroy()
+  }
+}
+
+/** Encodes awareness entries as a y-protocols awareness message. */
+function encodeAwarenessMessage(entries: ReadonlyArray<{ clientId: number; clock: number; state: string }>): Uint8Array {
+  const inner = encoding.createEncoder()
+  encoding.writeVarUint(inner, entries.length)
+  for (const { clientId, clock, state } of entries) {
+    encoding.writeVarUint(inner, clientId)
+    encoding.writeVarUint(inner, clock)
+    encoding.writeVarString(inner, state)
+  }
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.awareness)
+  encoding.writeVarUint8Array(encoder, encoding.toUint8Array(inner))
+  return encoding.toUint8Array(encoder)
+}

@@ -1,0 +1,74 @@
+/**
+ * The referee's pipeline for one update, in the order DESIGN.md gives: decode → authorize →
+ * attribute → validate → write ahead → apply → broadcast → acknowledge. Each step is a small
+ * function below; any of the first four refuses by throwing a `SyncRefusal`, and then nothing
+ * has been stored, applied or sent.
+ */
+import type { Connection } from './Connection.ts'
+import type { RefereeHooks, UpdateContext } from './hooks.ts'
+import { type UpdateInspection, inspectUpdate } from './inspectUpdate.ts'
+import type { Room } from './Room.ts'
+import { SyncRefusal } from './SyncRefusal.ts'
+import type { WriteAheadLog } from './WriteAheadLog.ts'
+
+export interface PipelineParts {
+  readonly hooks: RefereeHooks
+  readonly wal: WriteAheadLog
+}
+
+/**
+ * Runs `update` (the `n`th update-bearing message of `connection`) through the pipeline.
+ * Resolves after it is applied and acknowledged; rejects with a SyncRefusal if refused, or with
+ * the store's error if it could not be written (nothing applied in either case).
+ */
+export async function processUpdate(parts: PipelineParts, room: Room, connection: Connection, update: Uint8Array, n: number): Promise<void> {
+  const inspection = decode(room, update)
+  if (!inspection.isEffective) {
+    // Nothing new (e.g. the empty sync step 2 of a fresh client): nothing to store or send.
+    connection.acknowledge(n)
+    return
+  }
+  authorize(connection)
+  const context: UpdateContext = { principal: connection.principal, contractId: room.name, doc: room.doc, update, inspection }
+  attribute(parts.hooks, room, context)
+  parts.hooks.validate(context)
+  const seq = await writeAhead(parts.wal, room, update)
+  room.apply(update, seq, inspection.authoringClients, connection.principal.userId, connection)
+  connection.acknowledge(n)
+}
+
+/** Step 1: decode safely and check that every dependency is present. */
+function decode(room: Room, update: Uint8Array): UpdateInspection {
+  return inspectUpdate(update, room.knownClock)
+}
+
+/** Step 2: the connection's user may write to this room at all. */
+function authorize(connection: Connection): void {
+  if (connection.access !== 'write') throw SyncRefusal.rejected('You can read this contract but not change it.')
+}
+
+/**
+ * Step 3: every new struct's clientID belongs to this user. A clientID is bound to the first
+ * user who wrote with it; structs under someone else's clientID are refused, so the author of
+ * every character can be trusted. The policy may add checks of its own.
+ */
+function attribute(hooks: RefereeHooks, room: Room, context: UpdateContext): void {
+  for (const client of context.inspection.authoringClients) {
+    const owner = room.ownerOf(client)
+    if (owner !== undefined && owner !== context.principal.userId) {
+      throw SyncRefusal.rejected('The update was written under another person’s editing session.')
+    }
+  }
+  hooks.attribute(context)
+}
+
+/** Step 5: append to the store (group commit) and wait until it is durable. */
+async function writeAhead(wal: WriteAheadLog, room: Room, update: Uint8Array): Promise<number> {
+  room.beginWrite()
+  try {
+    return await wal.append(room.name, update)
+  } catch (error) {
+    room.abandonWrite()
+    throw error
+  }
+}
