@@ -1,0 +1,143 @@
+/**
+ * The contract page: one contract's text in a Tiptap editor, bound to the `body` fragment of a
+ * Y.Doc that a {@link SyncConnection} keeps in sync with the server, with a status pill that
+ * says truthfully whether the work is saved.
+ *
+ * A first, deliberately small editor that proves the wire end to end; clause nodes, suggestions
+ * and comments come later, from the shared extension list in `shared/editor/`.
+ */
+import { useEffect, useState } from 'react'
+import { EditorContent, useEditor } from '@tiptap/react'
+import StarterKit from '@tiptap/starter-kit'
+import Collaboration from '@tiptap/extension-collaboration'
+import CollaborationCaret from '@tiptap/extension-collaboration-caret'
+import * as Y from 'yjs'
+import type { ContractId } from '../../shared/domain/ids.ts'
+import { getBody } from '../../shared/ydoc/schema.ts'
+import { SyncConnection, type SyncState, type SyncStatus } from '../sync/SyncConnection.ts'
+
+/** Props of {@link ContractEditor}. */
+export interface ContractEditorProps {
+  /** The contract to open; also the sync room's name. */
+  contractId: ContractId
+}
+
+/** How this person appears to the others: the label and colour of their caret. */
+interface CaretUser {
+  name: string
+  /** `#rrggbb`: the caret extension ignores any other form. */
+  color: string
+}
+
+/** A doc and its connection, created and destroyed together. */
+interface Session {
+  doc: Y.Doc
+  connection: SyncConnection
+}
+
+/** The pill's words, one per status; the browser tests look for these exact texts. */
+const STATUS_LABEL: Record<SyncStatus, string> = {
+  connecting: 'Connecting…',
+  saving: 'Saving…',
+  saved: 'Saved',
+  offline: 'Offline — changes kept on this device',
+}
+
+const NOT_CONNECTED: SyncState = { status: 'connecting', lastError: null, needsFreshDoc: false }
+
+/** Caret colours dark enough for white label text. */
+const CARET_COLOURS = ['#2563eb', '#0f766e', '#7c3aed', '#b45309', '#be185d', '#15803d', '#c2410c']
+
+/**
+ * Opens `contractId` for editing. Owns the contract's Y.Doc and sync connection for as long as
+ * it is mounted, and destroys both (and, through `useEditor`, the editor) when unmounted; mount
+ * it with `key={contractId}` so that another contract gets a fresh component.
+ *
+ * When the server refuses the document's state (an update rejected by the referee, or one too
+ * large), the local doc is discarded and the contract reopened from the server's state, and
+ * the person is told why until they dismiss the message.
+ */
+export function ContractEditor({ contractId }: ContractEditorProps) {
+  const [user] = useState(createGuest)
+  // Bumped to replace a doc the server refused with a fresh one.
+  const [generation, setGeneration] = useState(0)
+  const [session, setSession] = useState<Session | null>(null)
+  const [syncState, setSyncState] = useState<SyncState>(NOT_CONNECTED)
+  const [notice, setNotice] = useState<string | null>(null)
+
+  // Created in an effect, not during render, so that StrictMode's mount–unmount–mount destroys
+  // the first doc and connection instead of leaking or reusing destroyed ones.
+  useEffect(() => {
+    const doc = new Y.Doc()
+    const connection = new SyncConnection(contractId, doc)
+    setSession({ doc, connection })
+    setSyncState(connection.state)
+    const unsubscribe = connection.onChange((state) => {
+      setSyncState(state)
+      if (state.needsFreshDoc) {
+        setNotice(state.lastError)
+        setGeneration((previous) => previous + 1)
+      }
+    })
+    return () => {
+      unsubscribe()
+      connection.destroy()
+      doc.destroy()
+    }
+  }, [contractId, generation])
+
+  return (
+    <main className="contract">
+      <header className="contract-header">
+        <div>
+          <p className="contract-kicker">Contract</p>
+          <h1 className="contract-id">{contractId}</h1>
+        </div>
+        <p className="sync-status" role="status" data-testid="sync-status" data-status={syncState.status}>
+          {STATUS_LABEL[syncState.status]}
+        </p>
+      </header>
+      {syncState.lastError !== null ? (
+        <div className="alert" role="alert">
+          {syncState.lastError}
+        </div>
+      ) : notice !== null ? (
+        <div className="alert" role="alert">
+          {notice}{' '}
+          <button type="button" className="alert-dismiss" onClick={() => setNotice(null)}>
+            Dismiss
+          </button>
+        </div>
+      ) : null}
+      {session !== null ? <ContractText session={session} user={user} /> : null}
+    </main>
+  )
+}
+
+/** The editor itself, recreated whenever the session changes. */
+function ContractText({ session, user }: { session: Session; user: CaretUser }) {
+  const { doc, connection } = session
+  const editor = useEditor(
+    {
+      extensions: [
+        // Collaboration brings Yjs-aware undo; the ProseMirror history would undo others' work.
+        StarterKit.configure({ undoRedo: false }),
+        Collaboration.configure({ fragment: getBody(doc) }),
+        CollaborationCaret.configure({ provider: connection.provider, user }),
+      ],
+      editorProps: {
+        // On the contenteditable itself (role="textbox"), where assistive technology reads it.
+        attributes: { 'aria-label': 'Contract text', 'aria-multiline': 'true' },
+      },
+    },
+    [doc, connection],
+  )
+  return <EditorContent editor={editor} className="contract-text" />
+}
+
+/** A recognisable anonymous identity until sign-in gives people their names. */
+function createGuest(): CaretUser {
+  const number = 100 + Math.floor(Math.random() * 900)
+  const color = CARET_COLOURS[Math.floor(Math.random() * CARET_COLOURS.length)] ?? '#2563eb'
+  return { name: `Guest ${number}`, color }
+}
