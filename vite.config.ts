@@ -16,6 +16,8 @@ export default defineConfig({
   },
   test: {
     root: '.',
+    // CI counts results from the JSON report (its closing line is computed in .ci/run).
+    reporters: process.env.CI ? ['default', ['json', { outputFile: '.vitest-results.json' }]] : ['default'],
     projects: [
       {
         extends: true,
