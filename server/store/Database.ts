@@ -23,6 +23,24 @@ export interface Tables {
     seq: number
     data: Uint8Array
   }
+  organisations: { id: string; name: string; constituency: string }
+  users: { id: string; email: string; name: string; organisation_id: string; password_hash: string | null; created_at: number }
+  contracts: { id: string; title: string; created_by: string | null; created_at: number }
+  memberships: { contract_id: string; user_id: string; role: string }
+  sessions: { id: string; user_id: string; data: string; created_at: number; expires_at: number }
+  api_tokens: { id: string; user_id: string; created_at: number; expires_at: number; revoked_at: number | null }
+  invitations: {
+    id: string
+    contract_id: string
+    user_id: string
+    role: string
+    invited_by: string
+    created_at: number
+    expires_at: number
+    accepted_at: number | null
+  }
+  client_bindings: { contract_id: string; client_id: number; user_id: string; created_at: number }
+  settings: { key: string; value: string }
 }
 
 export interface OpenDatabase {
@@ -51,6 +69,10 @@ export interface PostgresOptions {
   readonly schema?: string
   readonly maxConnections?: number
 }
+
+// bigint columns hold epoch milliseconds and Yjs clientIDs, all far below 2^53: read them as
+// numbers rather than pg's default strings.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
 
 /** Connects a pool to PostgreSQL. Integers and bytea come back as numbers and Buffers. */
 export function openPostgres(options: PostgresOptions): OpenDatabase {

@@ -6,6 +6,7 @@ import { sql } from 'kysely'
 import type { AppendRequest, Store, StoredDocument, StoredUpdate } from './Store.ts'
 import { type OpenDatabase, type PostgresOptions, openPostgres, openSqlite } from './Database.ts'
 import { migrateToLatest } from './migrations.ts'
+import { SqlAccountStore } from './SqlAccountStore.ts'
 
 /** Rows per INSERT statement: well under SQLite's bound-parameter limit. */
 const INSERT_CHUNK = 300
@@ -25,11 +26,13 @@ function toBytes(value: Uint8Array): Uint8Array {
 
 export class SqlStore implements Store {
   readonly engine
+  readonly accounts: SqlAccountStore
   readonly #db
 
   private constructor({ engine, db }: OpenDatabase) {
     this.engine = engine
     this.#db = db
+    this.accounts = new SqlAccountStore(db)
   }
 
   /** Opens the database, runs the migrations, and returns the store ready for use. */

@@ -1,3 +1,5 @@
+import type { Constituency, Role } from '../../shared/domain/roles.ts'
+
 /**
  * The store contract: everything the server keeps on disk goes through this interface, and
  * every engine (SQLite embedded, PostgreSQL for scale-out) passes the same contract test suite
@@ -65,4 +67,128 @@ export interface DocumentStore {
 export type Store = DocumentStore & {
   /** Which engine is underneath, for logs and tests. */
   readonly engine: 'sqlite' | 'postgres'
+  readonly accounts: AccountStore
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accounts: organisations, users, contracts, memberships, sessions, tokens, invitations and the
+// binding of Yjs clientIDs to users. Times are epoch milliseconds.
+
+
+export interface OrganisationRecord {
+  readonly id: string
+  readonly name: string
+  readonly constituency: Constituency
+}
+
+export interface UserRecord {
+  readonly id: string
+  /** Lower-cased; unique. */
+  readonly email: string
+  readonly name: string
+  readonly organisationId: string
+  /** Argon2id PHC string; null until the user has set a password (e.g. from an invitation). */
+  readonly passwordHash: string | null
+  readonly createdAt: number
+}
+
+/** A user with their organisation, as shown to others. */
+export interface UserProfile {
+  readonly id: string
+  readonly email: string
+  readonly name: string
+  readonly organisation: OrganisationRecord
+}
+
+export interface ContractSummary {
+  readonly id: string
+  readonly title: string
+  readonly role: Role
+}
+
+export interface MemberRecord extends UserProfile {
+  readonly role: Role
+}
+
+export interface SessionRecord {
+  /** The hash of the session id (the cookie holds the id itself). */
+  readonly id: string
+  readonly userId: string
+  /** Session data as JSON text (express-session's object). */
+  readonly data: string
+  readonly createdAt: number
+  readonly expiresAt: number
+}
+
+export interface TokenRecord {
+  /** The hash of the token. */
+  readonly id: string
+  readonly userId: string
+  readonly createdAt: number
+  readonly expiresAt: number
+  readonly revokedAt: number | null
+}
+
+export interface InvitationRecord {
+  /** The hash of the invitation secret. */
+  readonly id: string
+  readonly contractId: string
+  readonly userId: string
+  readonly role: Role
+  readonly invitedBy: string
+  readonly createdAt: number
+  readonly expiresAt: number
+  readonly acceptedAt: number | null
+}
+
+export interface AccountStore {
+  createOrganisation(organisation: OrganisationRecord): Promise<void>
+  listOrganisations(): Promise<OrganisationRecord[]>
+  /** Creates a user; rejects if the email is taken. */
+  createUser(user: UserRecord): Promise<void>
+  findUserByEmail(email: string): Promise<UserRecord | null>
+  findUserById(id: string): Promise<UserRecord | null>
+  getProfile(userId: string): Promise<UserProfile | null>
+  setPasswordHash(userId: string, passwordHash: string): Promise<void>
+
+  createContract(contract: { id: string; title: string; createdBy: string | null; createdAt: number }): Promise<void>
+  setContractTitle(contractId: string, title: string): Promise<void>
+  /** Every contract, for the operator's admin command. */
+  listAllContracts(): Promise<Array<{ id: string; title: string; memberCount: number }>>
+  /** The contracts a user belongs to, with their role in each, ordered by title. */
+  listContractsFor(userId: string): Promise<ContractSummary[]>
+  getRole(contractId: string, userId: string): Promise<Role | null>
+  /** Adds the member or changes their role. */
+  setRole(contractId: string, userId: string, role: Role): Promise<void>
+  removeMember(contractId: string, userId: string): Promise<void>
+  listMembers(contractId: string): Promise<MemberRecord[]>
+
+  getSession(id: string): Promise<SessionRecord | null>
+  /** Creates or replaces a session. */
+  saveSession(session: SessionRecord): Promise<void>
+  deleteSession(id: string): Promise<void>
+  deleteSessionsOf(userId: string): Promise<void>
+
+  createToken(token: TokenRecord): Promise<void>
+  findToken(id: string): Promise<TokenRecord | null>
+  revokeToken(id: string, at: number): Promise<void>
+
+  createInvitation(invitation: InvitationRecord): Promise<void>
+  findInvitation(id: string): Promise<InvitationRecord | null>
+  /** Marks an invitation used; false if it was already used (one-time links). */
+  acceptInvitation(id: string, at: number): Promise<boolean>
+
+  /**
+   * Binds a Yjs clientID of a contract to a user, unless it is already bound. Resolves with the
+   * user it is bound to afterwards (the given one, or the earlier owner).
+   */
+  bindClient(contractId: string, clientId: number, userId: string, at: number): Promise<string>
+  /** Every binding of a contract: clientID → userId. */
+  listClientBindings(contractId: string): Promise<Map<number, string>>
+
+  /**
+   * The setting's value; if it has none yet, stores `initial()` and returns it. Concurrent
+   * first calls from several instances all get the one value that was stored.
+   */
+  getOrCreateSetting(key: string, initial: () => string): Promise<string>
 }

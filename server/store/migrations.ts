@@ -39,6 +39,84 @@ function migrations(types: ColumnTypes): Record<string, Migration> {
           .execute()
       },
     },
+    '0002_accounts': {
+      async up(db: Kysely<any>) {
+        // Times are epoch milliseconds in a bigint on both engines.
+        await db.schema
+          .createTable('organisations')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('constituency', 'text', (c) => c.notNull())
+          .execute()
+        await db.schema
+          .createTable('users')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('email', 'text', (c) => c.notNull().unique())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id'))
+          .addColumn('password_hash', 'text')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute()
+        await db.schema
+          .createTable('contracts')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('created_by', 'text', (c) => c.references('users.id'))
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute()
+        await db.schema
+          .createTable('memberships')
+          .addColumn('contract_id', 'text', (c) => c.notNull().references('contracts.id'))
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('memberships_pk', ['contract_id', 'user_id'])
+          .execute()
+        await db.schema.createIndex('memberships_by_user').on('memberships').column('user_id').execute()
+        await db.schema
+          .createTable('sessions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+          .addColumn('data', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .execute()
+        await db.schema.createIndex('sessions_by_user').on('sessions').column('user_id').execute()
+        await db.schema
+          .createTable('api_tokens')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .addColumn('revoked_at', 'bigint')
+          .execute()
+        await db.schema
+          .createTable('invitations')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('contract_id', 'text', (c) => c.notNull().references('contracts.id'))
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('invited_by', 'text', (c) => c.notNull().references('users.id'))
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .addColumn('accepted_at', 'bigint')
+          .execute()
+        await db.schema
+          .createTable('client_bindings')
+          .addColumn('contract_id', 'text', (c) => c.notNull())
+          .addColumn('client_id', 'bigint', (c) => c.notNull())
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('client_bindings_pk', ['contract_id', 'client_id'])
+          .execute()
+        // Server-wide secrets generated on first start (e.g. the session signing key), so every
+        // instance on one database signs alike without an extra variable to set.
+        await db.schema
+          .createTable('settings')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .execute()
+      },
+    },
   }
 }
 
