@@ -2,37 +2,33 @@
  * The Express application: the JSON API and the built client. Routers by resource join here
  * as capabilities arrive; errors leave as `{ error: { code, message } }`.
  */
-import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express'
+import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express'
+import helmet from 'helmet'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { HttpError } from './HttpError.ts'
 
 /** Where `vite build` puts the client. */
 export const CLIENT_DIST = fileURLToPath(new URL('../../dist/client/', import.meta.url))
 
 export interface AppOptions {
+  /** The JSON API, mounted at /api. */
+  readonly api?: Router
   /** Serves the client in development (Vite's middleware) instead of the built files. */
   readonly clientMiddleware?: RequestHandler
-}
-
-/** An error an HTTP handler throws to answer with a status, a stable code and a sentence. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message)
-  }
 }
 
 export function createApp(options: AppOptions = {}): Express {
   const app = express()
   app.disable('x-powered-by')
+  // Vite's dev middleware injects inline scripts, so the content policy applies to built pages.
+  app.use(helmet({ contentSecurityPolicy: options.clientMiddleware ? false : undefined }))
   app.use(express.json({ limit: '1mb' }))
 
   app.get('/api/health', (_req, res) => {
     res.json({ ok: true })
   })
+  if (options.api) app.use('/api', options.api)
   app.use('/api', (_req, _res, next) => next(new HttpError(404, 'not_found', 'There is no such API endpoint.')))
 
   if (options.clientMiddleware) {
@@ -55,6 +51,8 @@ export function createApp(options: AppOptions = {}): Express {
 
 const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
   if (error instanceof HttpError) {
+    const retryAfter = (error as { retryAfter?: number }).retryAfter
+    if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter))
     res.status(error.status).json({ error: { code: error.code, message: error.message } })
     return
   }

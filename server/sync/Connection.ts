@@ -8,7 +8,8 @@ import * as encoding from 'lib0/encoding'
 import { MESSAGES_PER_SECOND, MESSAGE_BURST } from '../../shared/protocol/limits.ts'
 import { MessageType } from '../../shared/protocol/messages.ts'
 import type { ContractId } from '../../shared/domain/ids.ts'
-import type { Access, Principal } from './hooks.ts'
+import type { Role } from '../../shared/domain/roles.ts'
+import type { Principal } from './hooks.ts'
 
 /** Close reasons travel in a control frame: at most 123 bytes of UTF-8. */
 const MAX_CLOSE_REASON_BYTES = 123
@@ -28,8 +29,8 @@ export class Connection {
   readonly contractId: ContractId
   /** Whether the client asked for acknowledgement and error messages (`?ack=1`). */
   readonly wantsAcks: boolean
-  /** What this connection may do now; may be lowered while it is open. */
-  access: Access
+  /** The user's role in this contract now; changed at once when an owner changes it. */
+  role: Role
   /** The awareness client this connection speaks for, once it has sent its first state. */
   awarenessClientId: number | null = null
 
@@ -40,11 +41,11 @@ export class Connection {
   #queue: Promise<void> = Promise.resolve()
   #isClosed = false
 
-  constructor(init: { socket: WebSocket; principal: Principal; contractId: ContractId; access: Access; wantsAcks: boolean }) {
+  constructor(init: { socket: WebSocket; principal: Principal; contractId: ContractId; role: Role; wantsAcks: boolean }) {
     this.socket = init.socket
     this.principal = init.principal
     this.contractId = init.contractId
-    this.access = init.access
+    this.role = init.role
     this.wantsAcks = init.wantsAcks
     init.socket.once('close', () => {
       this.#isClosed = true

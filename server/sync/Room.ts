@@ -11,7 +11,19 @@ import type { DocumentStore } from '../store/Store.ts'
 import type { Connection } from './Connection.ts'
 import { SyncRefusal } from './SyncRefusal.ts'
 
+/**
+ * Where the binding of Yjs clientIDs to users is kept, so that "who wrote this character" can
+ * be answered after a restart. Without one, bindings live as long as the room.
+ */
+export interface ClientBindingStore {
+  /** Every binding of a contract: clientID → userId. */
+  list(contractId: string): Promise<Map<number, string>>
+  /** Binds unless already bound; resolves with the owner afterwards. */
+  bind(contractId: string, clientId: number, userId: string): Promise<string>
+}
+
 export interface RoomOptions {
+  readonly bindings?: ClientBindingStore
   /** Compact once this many updates have been appended since the snapshot. */
   readonly compactAfterUpdates: number
   /** Where compaction failures are reported (they are retried at the next threshold). */
@@ -63,8 +75,9 @@ export class Room {
 
   /** Loads the stored state (snapshot, then the log's tail) before anyone is served. */
   static async load(name: ContractId, store: DocumentStore, options: RoomOptions): Promise<Room> {
-    const stored = await store.loadDocument(name)
+    const [stored, owners] = await Promise.all([store.loadDocument(name), options.bindings?.list(name)])
     const room = new Room(name, store, options, stored.lastSeq, stored.snapshotSeq)
+    for (const [client, owner] of owners ?? []) room.#clientOwners.set(client, owner as UserId)
     room.doc.transact(() => {
       if (stored.snapshot) Y.applyUpdate(room.doc, stored.snapshot)
       for (const { data } of stored.updates) Y.applyUpdate(room.doc, data)
@@ -108,6 +121,19 @@ export class Room {
     return this.#clientOwners.get(clientId)
   }
 
+  /**
+   * Binds a clientID to `userId` unless it is bound already (durably, when the room has a
+   * binding store); resolves with whoever owns it afterwards.
+   */
+  async bindClient(clientId: number, userId: UserId): Promise<UserId> {
+    const known = this.#clientOwners.get(clientId)
+    if (known !== undefined) return known
+    const owner = ((await this.#options.bindings?.bind(this.name, clientId, userId)) ?? userId) as UserId
+    const settled = this.#clientOwners.get(clientId) ?? owner
+    this.#clientOwners.set(clientId, settled)
+    return settled
+  }
+
   /** Marks an update as written ahead and awaiting `apply` (or `abandon`). */
   beginWrite(): void {
     this.#inFlight++
@@ -123,12 +149,10 @@ export class Room {
   }
 
   /**
-   * Applies a durable update, binds its authoring clients to `owner`, and sends the received
-   * bytes to every other connection. The update must have passed the pipeline.
+   * Applies a durable update and sends the received bytes to every other connection. The update must have passed the pipeline.
    */
-  apply(update: Uint8Array, seq: number, authoringClients: ReadonlySet<number>, owner: UserId, origin: Connection | null): void {
+  apply(update: Uint8Array, seq: number, origin: Connection | null): void {
     this.#inFlight--
-    for (const client of authoringClients) if (!this.#clientOwners.has(client)) this.#clientOwners.set(client, owner)
     Y.applyUpdate(this.doc, update, origin)
     this.#appliedSeq = Math.max(this.#appliedSeq, seq)
     this.#fullState = null

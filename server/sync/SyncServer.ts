@@ -11,11 +11,12 @@ import { CloseCode } from '../../shared/protocol/closeCodes.ts'
 import { MAX_BYTES_BEFORE_READY, MAX_MESSAGE_BYTES } from '../../shared/protocol/limits.ts'
 import { ACK_PARAM, SyncStep } from '../../shared/protocol/messages.ts'
 import { type ContractId, parseContractId } from '../../shared/domain/ids.ts'
+import type { Role } from '../../shared/domain/roles.ts'
 import type { DocumentStore } from '../store/Store.ts'
 import { Connection } from './Connection.ts'
 import type { RefereeHooks } from './hooks.ts'
 import { decodeClientMessage, handleClientMessage } from './receiveMessage.ts'
-import { Room, encodeSyncMessage } from './Room.ts'
+import { type ClientBindingStore, Room, encodeSyncMessage } from './Room.ts'
 import { SyncRefusal } from './SyncRefusal.ts'
 import { WriteAheadLog } from './WriteAheadLog.ts'
 
@@ -35,6 +36,8 @@ export interface SyncServerOptions {
   readonly roomIdleMs?: number
   /** Compact a room's log after this many updates (default 500). */
   readonly compactAfterUpdates?: number
+  /** Where clientID bindings are kept (default: in the room's memory only). */
+  readonly bindings?: ClientBindingStore
   /** Where problems are reported; defaults to console.error. */
   readonly log?: (message: string, error?: unknown) => void
 }
@@ -46,7 +49,7 @@ function toBytes(data: RawData): Uint8Array {
 }
 
 export class SyncServer {
-  readonly #options: Required<SyncServerOptions>
+  readonly #options: Required<Omit<SyncServerOptions, 'bindings'>> & Pick<SyncServerOptions, 'bindings'>
   readonly #wal: WriteAheadLog
   readonly #wss: WebSocketServer
   readonly #rooms = new Map<ContractId, Promise<Room>>()
@@ -76,6 +79,18 @@ export class SyncServer {
   /** Number of rooms currently loaded (for tests and metrics). */
   get loadedRoomCount(): number {
     return this.#rooms.size
+  }
+
+  /**
+   * Applies a membership change to the user's open connections at once: a removed member is
+   * disconnected (4403); otherwise the new role governs their very next update.
+   */
+  applyRoleChange(contractId: ContractId, userId: string, role: Role | null): void {
+    for (const connection of this.#connections) {
+      if (connection.contractId !== contractId || connection.principal.userId !== userId) continue
+      if (role === null) connection.close(CloseCode.forbidden, 'You no longer have access to this contract.')
+      else connection.role = role
+    }
   }
 
   /** Handles one upgrade request: origin check, then the socket is accepted and authenticated. */
@@ -118,11 +133,11 @@ export class SyncServer {
     const { hooks } = this.#options
     const principal = await hooks.authenticate(request, url)
     if (!principal) return ws.close(CloseCode.unauthenticated, 'Sign in to open this contract.')
-    const access = await hooks.authorize(principal, contractId)
-    if (access === 'none') return ws.close(CloseCode.forbidden, 'You do not have access to this contract.')
+    const role = await hooks.authorize(principal, contractId)
+    if (role === null) return ws.close(CloseCode.forbidden, 'You do not have access to this contract.')
     if (ws.readyState !== ws.OPEN) return
 
-    const connection = new Connection({ socket: ws, principal, contractId, access, wantsAcks: url.searchParams.get(ACK_PARAM) === '1' })
+    const connection = new Connection({ socket: ws, principal, contractId, role, wantsAcks: url.searchParams.get(ACK_PARAM) === '1' })
     this.#connections.add(connection)
     ws.once('close', () => this.#connections.delete(connection))
     const room = await this.#acquireRoom(contractId)
@@ -174,7 +189,8 @@ export class SyncServer {
       }
       let loading = this.#rooms.get(name)
       if (!loading) {
-        loading = Room.load(name, this.#options.store, { compactAfterUpdates: this.#options.compactAfterUpdates, log: this.#options.log })
+        const { compactAfterUpdates, log, bindings } = this.#options
+        loading = Room.load(name, this.#options.store, { compactAfterUpdates, log, bindings })
         this.#rooms.set(name, loading)
         loading.catch(() => this.#rooms.delete(name))
       }

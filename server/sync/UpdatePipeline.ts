@@ -4,6 +4,7 @@
  * function below; any of the first four refuses by throwing a `SyncRefusal`, and then nothing
  * has been stored, applied or sent.
  */
+import { can } from '../../shared/domain/roles.ts'
 import type { Connection } from './Connection.ts'
 import type { RefereeHooks, UpdateContext } from './hooks.ts'
 import { type UpdateInspection, inspectUpdate } from './inspectUpdate.ts'
@@ -29,11 +30,18 @@ export async function processUpdate(parts: PipelineParts, room: Room, connection
     return
   }
   authorize(connection)
-  const context: UpdateContext = { principal: connection.principal, contractId: room.name, doc: room.doc, update, inspection }
-  attribute(parts.hooks, room, context)
+  const context: UpdateContext = {
+    principal: connection.principal,
+    contractId: room.name,
+    doc: room.doc,
+    role: connection.role,
+    update,
+    inspection,
+  }
+  await attribute(parts.hooks, room, context)
   parts.hooks.validate(context)
   const seq = await writeAhead(parts.wal, room, update)
-  room.apply(update, seq, inspection.authoringClients, connection.principal.userId, connection)
+  room.apply(update, seq, connection)
   connection.acknowledge(n)
 }
 
@@ -42,20 +50,22 @@ function decode(room: Room, update: Uint8Array): UpdateInspection {
   return inspectUpdate(update, room.knownClock)
 }
 
-/** Step 2: the connection's user may write to this room at all. */
+/** Step 2: the connection's user may change this contract's document at all. */
 function authorize(connection: Connection): void {
-  if (connection.access !== 'write') throw SyncRefusal.rejected('You can read this contract but not change it.')
+  if (!can(connection.role, 'edit') && !can(connection.role, 'suggest')) {
+    throw SyncRefusal.rejected('You can read this contract but not change its text.')
+  }
 }
 
 /**
- * Step 3: every new struct's clientID belongs to this user. A clientID is bound to the first
- * user who wrote with it; structs under someone else's clientID are refused, so the author of
- * every character can be trusted. The policy may add checks of its own.
+ * Step 3: every new struct's clientID belongs to this user. A clientID is bound (durably) to
+ * the first user who wrote with it; structs under someone else's clientID are refused, so the
+ * author of every character can be trusted. The policy may add checks of its own.
  */
-function attribute(hooks: RefereeHooks, room: Room, context: UpdateContext): void {
+async function attribute(hooks: RefereeHooks, room: Room, context: UpdateContext): Promise<void> {
   for (const client of context.inspection.authoringClients) {
-    const owner = room.ownerOf(client)
-    if (owner !== undefined && owner !== context.principal.userId) {
+    const owner = await room.bindClient(client, context.principal.userId)
+    if (owner !== context.principal.userId) {
       throw SyncRefusal.rejected('The update was written under another person’s editing session.')
     }
   }

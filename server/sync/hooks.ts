@@ -10,6 +10,7 @@
 import type { IncomingMessage } from 'node:http'
 import type * as Y from 'yjs'
 import { type ContractId, type UserId, asUserId } from '../../shared/domain/ids.ts'
+import type { Constituency, Role } from '../../shared/domain/roles.ts'
 import type { UpdateInspection } from './inspectUpdate.ts'
 
 /** Who is on the other end of a connection, as established by the server. */
@@ -19,10 +20,9 @@ export interface Principal {
   readonly name: string
   /** The organisation shown with the name, if any. */
   readonly organisation?: string
+  /** The constituency of that organisation, if any. */
+  readonly constituency?: Constituency
 }
-
-/** What a principal may do in a room. */
-export type Access = 'none' | 'read' | 'write'
 
 /** Everything a hook may need to judge an update. */
 export interface UpdateContext {
@@ -30,6 +30,8 @@ export interface UpdateContext {
   readonly contractId: ContractId
   /** The room's document as it is now (before this update). Hooks must not modify it. */
   readonly doc: Y.Doc
+  /** The connection's role in this contract now. */
+  readonly role: Role
   readonly update: Uint8Array
   readonly inspection: UpdateInspection
 }
@@ -37,8 +39,8 @@ export interface UpdateContext {
 export interface RefereeHooks {
   /** Establishes who is connecting from the upgrade request; null closes with 4401. */
   authenticate(request: IncomingMessage, url: URL): Promise<Principal | null>
-  /** Decides what the principal may do in this contract; 'none' closes with 4403. */
-  authorize(principal: Principal, contractId: ContractId): Promise<Access>
+  /** The principal's role in this contract; null (not a member) closes with 4403. */
+  authorize(principal: Principal, contractId: ContractId): Promise<Role | null>
   /**
    * Checks that the update's new structs may be attributed to the principal, beyond the
    * server's own clientID binding (which always runs). Throws a SyncRefusal to refuse.
@@ -50,10 +52,10 @@ export interface RefereeHooks {
 
 const ANONYMOUS: Principal = { userId: asUserId('anonymous'), name: 'Guest' }
 
-/** Everyone is the same anonymous writer. Never use it where the server is reachable by others. */
+/** Everyone is the same anonymous editor. Never use it where the server is reachable by others. */
 export const openPolicy: RefereeHooks = {
   authenticate: async () => ANONYMOUS,
-  authorize: async () => 'write',
+  authorize: async () => 'editor',
   attribute: () => {},
   validate: () => {},
 }

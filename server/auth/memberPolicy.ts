@@ -1,0 +1,44 @@
+/**
+ * The referee's policy for members of contracts: who is connecting (token or session), their
+ * role in the contract, and what that role may change in the document.
+ */
+import { can } from '../../shared/domain/roles.ts'
+import { ROOT } from '../../shared/ydoc/schema.ts'
+import type { AccountStore } from '../store/Store.ts'
+import type { RefereeHooks, UpdateContext } from '../sync/hooks.ts'
+import { rootsTouched } from '../sync/rootsTouched.ts'
+import { SyncRefusal } from '../sync/SyncRefusal.ts'
+import type { Authenticator } from './Authenticator.ts'
+
+const KNOWN_ROOTS: ReadonlySet<string> = new Set(Object.values(ROOT))
+
+/**
+ * What each role may change, checked on the roots the update touches:
+ * - nobody creates roots outside the schema (junk would live in the document for ever);
+ * - editors and owners change any root;
+ * - suggesters change nothing directly yet: their edits must become tracked suggestions,
+ *   which the tracked-revisions validator will admit;
+ * - commenters and viewers never reach this step (the pipeline's authorize step refuses them).
+ */
+export function validateByRole(context: UpdateContext): void {
+  const roots = rootsTouched(context.doc, context.inspection)
+  for (const root of roots) {
+    if (!KNOWN_ROOTS.has(root)) throw SyncRefusal.rejected('The update changes a part of the document that does not exist.')
+  }
+  if (roots.size > 0 && !can(context.role, 'edit')) {
+    const what = roots.has(ROOT.body) ? 'the contract text' : 'the contract'
+    throw SyncRefusal.rejected(`Your role lets you propose changes, not change ${what} directly.`)
+  }
+}
+
+export function memberPolicy(accounts: AccountStore, authenticator: Authenticator): RefereeHooks {
+  return {
+    async authenticate(request, url) {
+      const userId = await authenticator.userForUpgrade(request, url)
+      return userId === null ? null : authenticator.principalOf(userId)
+    },
+    authorize: (principal, contractId) => accounts.getRole(contractId, principal.userId),
+    attribute: () => {},
+    validate: validateByRole,
+  }
+}
