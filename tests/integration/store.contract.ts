@@ -158,6 +158,74 @@ export function registerStoreContractTests(engine: string, factory: StoreFactory
       expect(loaded.lastSeq).toBe(1)
     })
 
+    it('[A1] users are found by email case-insensitively, with their organisation', async () => {
+      const { accounts } = store
+      await accounts.createOrganisation({ id: 'o1', name: 'Northern Care Homes Ltd', constituency: 'provider' })
+      await accounts.createUser({ id: 'u1', email: 'Provider@Demo.test', name: 'Pat Provider', organisationId: 'o1', passwordHash: 'h', createdAt: 1 })
+      expect((await accounts.findUserByEmail('PROVIDER@demo.test'))?.id).toBe('u1')
+      expect(await accounts.getProfile('u1')).toEqual({
+        id: 'u1',
+        email: 'provider@demo.test',
+        name: 'Pat Provider',
+        organisation: { id: 'o1', name: 'Northern Care Homes Ltd', constituency: 'provider' },
+      })
+      await expect(accounts.createUser({ id: 'u2', email: 'provider@demo.test', name: 'x', organisationId: 'o1', passwordHash: null, createdAt: 2 })).rejects.toThrow()
+    })
+
+    it('[A2] memberships give one role per contract, listed per user and per contract', async () => {
+      const { accounts } = store
+      await accounts.createOrganisation({ id: 'o1', name: 'Steering Group', constituency: 'steering' })
+      await accounts.createUser({ id: 'u1', email: 'chair@demo.test', name: 'Chair', organisationId: 'o1', passwordHash: null, createdAt: 1 })
+      await accounts.createContract({ id: 'c1', title: 'Children’s Homes', createdBy: 'u1', createdAt: 1 })
+      await accounts.createContract({ id: 'c2', title: 'Fostering', createdBy: 'u1', createdAt: 2 })
+      await accounts.setRole('c1', 'u1', 'owner')
+      await accounts.setRole('c2', 'u1', 'viewer')
+      await accounts.setRole('c2', 'u1', 'editor')
+      expect(await accounts.listContractsFor('u1')).toEqual([
+        { id: 'c1', title: 'Children’s Homes', role: 'owner' },
+        { id: 'c2', title: 'Fostering', role: 'editor' },
+      ])
+      expect((await accounts.listMembers('c2')).map((m) => [m.id, m.role])).toEqual([['u1', 'editor']])
+      await accounts.removeMember('c2', 'u1')
+      expect(await accounts.getRole('c2', 'u1')).toBeNull()
+    })
+
+    it('[A3] sessions, tokens and invitations are kept by id and can be ended', async () => {
+      const { accounts } = store
+      await accounts.createOrganisation({ id: 'o1', name: 'Steering Group', constituency: 'steering' })
+      await accounts.createUser({ id: 'u1', email: 'chair@demo.test', name: 'Chair', organisationId: 'o1', passwordHash: null, createdAt: 1 })
+      await accounts.saveSession({ id: 's1', userId: 'u1', data: '{}', createdAt: 1, expiresAt: 10 })
+      await accounts.saveSession({ id: 's1', userId: 'u1', data: '{"a":1}', createdAt: 1, expiresAt: 20 })
+      expect(await accounts.getSession('s1')).toEqual({ id: 's1', userId: 'u1', data: '{"a":1}', createdAt: 1, expiresAt: 20 })
+      await accounts.deleteSession('s1')
+      expect(await accounts.getSession('s1')).toBeNull()
+      await accounts.createToken({ id: 't1', userId: 'u1', createdAt: 1, expiresAt: 99, revokedAt: null })
+      await accounts.revokeToken('t1', 5)
+      expect((await accounts.findToken('t1'))?.revokedAt).toBe(5)
+      await accounts.createContract({ id: 'c1', title: 'T', createdBy: 'u1', createdAt: 1 })
+      await accounts.createInvitation({ id: 'i1', contractId: 'c1', userId: 'u1', role: 'editor', invitedBy: 'u1', createdAt: 1, expiresAt: 9, acceptedAt: null })
+      expect(await accounts.acceptInvitation('i1', 3)).toBe(true)
+      expect(await accounts.acceptInvitation('i1', 4)).toBe(false)
+      expect((await accounts.findInvitation('i1'))?.acceptedAt).toBe(3)
+    })
+
+    it('[A4] a clientID is bound to the first user who claims it, for good', async () => {
+      const { accounts } = store
+      await accounts.createOrganisation({ id: 'o1', name: 'Org', constituency: 'purchaser' })
+      for (const id of ['u1', 'u2']) {
+        await accounts.createUser({ id, email: `${id}@demo.test`, name: id, organisationId: 'o1', passwordHash: null, createdAt: 1 })
+      }
+      expect(await accounts.bindClient('c1', 4_000_000_000, 'u1', 1)).toBe('u1')
+      expect(await accounts.bindClient('c1', 4_000_000_000, 'u2', 2)).toBe('u1')
+      expect(await accounts.bindClient('c2', 4_000_000_000, 'u2', 2)).toBe('u2')
+      expect(await accounts.listClientBindings('c1')).toEqual(new Map([[4_000_000_000, 'u1']]))
+    })
+
+    it('[A5] a setting keeps the first value stored', async () => {
+      expect(await store.accounts.getOrCreateSetting('k', () => 'first')).toBe('first')
+      expect(await store.accounts.getOrCreateSetting('k', () => 'second')).toBe('first')
+    })
+
     it('[S12] loading while another instance compacts always yields the whole document', async () => {
       const second = await factory.reopen()
       others.push(second)
