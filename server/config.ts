@@ -20,6 +20,15 @@ export interface Config {
   readonly allowedOrigins: readonly string[]
   /** `NODE_ENV=development` serves the client through Vite's dev middleware (`npm run dev`). */
   readonly isDevelopment: boolean
+  /** `CONCORDAT_DEMO`: seed the demo on first start with an empty store unless set to 0. */
+  readonly seedsDemo: boolean
+  /** `CONCORDAT_DEMO_PASSWORD`: the demo accounts' password; unset generates one, printed once. */
+  readonly demoPassword: string | null
+  /**
+   * `PUBLIC_URL`: the address people use to reach the server, for invitation links. Default
+   * `http://HOST:PORT` as actually bound.
+   */
+  readonly publicUrl: string | null
 }
 
 /** Thrown for an unusable setting, with a message naming the variable and what is expected. */
@@ -57,6 +66,21 @@ function parseOrigins(value: string | undefined): string[] {
   return origins
 }
 
+function parseDemoPassword(value: string | undefined): string | null {
+  if (value === undefined || value === '') return null
+  if (value.length < 10) throw new ConfigError('CONCORDAT_DEMO_PASSWORD must be at least 10 characters long.')
+  return value
+}
+
+function parsePublicUrl(value: string | undefined): string | null {
+  if (value === undefined || value === '') return null
+  try {
+    return new URL(value).origin
+  } catch {
+    throw new ConfigError(`PUBLIC_URL must be a URL like https://concordat.example.org, not "${value}".`)
+  }
+}
+
 /** Reads and validates the configuration from `env`; throws a ConfigError naming the culprit. */
 export function loadConfig(env: Env): Config {
   return {
@@ -66,5 +90,8 @@ export function loadConfig(env: Env): Config {
     databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
     allowedOrigins: parseOrigins(env.ALLOWED_ORIGINS),
     isDevelopment: env.NODE_ENV === 'development',
+    seedsDemo: env.CONCORDAT_DEMO !== '0',
+    demoPassword: parseDemoPassword(env.CONCORDAT_DEMO_PASSWORD),
+    publicUrl: parsePublicUrl(env.PUBLIC_URL),
   }
 }
