@@ -8,8 +8,8 @@
  */
 import { useEffect, useState } from 'react'
 import { EditorContent, useEditor } from '@tiptap/react'
-import StarterKit from '@tiptap/starter-kit'
 import Collaboration from '@tiptap/extension-collaboration'
+import { contractExtensions } from '../../shared/editor/extensions.ts'
 import CollaborationCaret from '@tiptap/extension-collaboration-caret'
 import * as Y from 'yjs'
 import type { ContractId } from '../../shared/domain/ids.ts'
@@ -121,7 +121,7 @@ function ContractText({ session, user }: { session: Session; user: CaretUser }) 
     {
       extensions: [
         // Collaboration brings Yjs-aware undo; the ProseMirror history would undo others' work.
-        StarterKit.configure({ undoRedo: false }),
+        ...contractExtensions(),
         Collaboration.configure({ fragment: getBody(doc) }),
         CollaborationCaret.configure({ provider: connection.provider, user }),
       ],

@@ -1,0 +1,13 @@
+/**
+ * The contract's document schema as Tiptap extensions: the list the client's editor renders
+ * with and the server validates and exports with, so both agree on every node and mark.
+ * Collaboration-specific extensions (Yjs binding, carets) are added by the client on top.
+ */
+import type { Extensions } from '@tiptap/core'
+import StarterKit from '@tiptap/starter-kit'
+import { Clause, ClauseNumbering } from './Clause.ts'
+
+/** The schema's extensions. Undo/redo is left to the Yjs-aware undo of the collaboration layer. */
+export function contractExtensions(): Extensions {
+  return [StarterKit.configure({ undoRedo: false }), Clause, ClauseNumbering]
+}
