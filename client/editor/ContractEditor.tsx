@@ -9,10 +9,11 @@
 import { useEffect, useState } from 'react'
 import { EditorContent, useEditor } from '@tiptap/react'
 import Collaboration from '@tiptap/extension-collaboration'
-import { contractExtensions } from '../../shared/editor/extensions.ts'
 import CollaborationCaret from '@tiptap/extension-collaboration-caret'
 import * as Y from 'yjs'
 import type { ContractId } from '../../shared/domain/ids.ts'
+import { ROLE_LABEL, type Role, can } from '../../shared/domain/roles.ts'
+import { contractExtensions } from '../../shared/editor/extensions.ts'
 import { getBody } from '../../shared/ydoc/schema.ts'
 import { SyncConnection, type SyncState, type SyncStatus } from '../sync/SyncConnection.ts'
 
@@ -20,6 +21,10 @@ import { SyncConnection, type SyncState, type SyncStatus } from '../sync/SyncCon
 export interface ContractEditorProps {
   /** The contract to open; also the sync room's name. */
   contractId: ContractId
+  /** The person's role in it: decides whether the text is editable (the server decides too). */
+  role?: Role
+  /** The name on this person's caret (others see the server's stamp of it). */
+  userName?: string
 }
 
 /** How this person appears to the others: the label and colour of their caret. */
@@ -57,8 +62,9 @@ const CARET_COLOURS = ['#2563eb', '#0f766e', '#7c3aed', '#b45309', '#be185d', '#
  * large), the local doc is discarded and the contract reopened from the server's state, and
  * the person is told why until they dismiss the message.
  */
-export function ContractEditor({ contractId }: ContractEditorProps) {
-  const [user] = useState(createGuest)
+export function ContractEditor({ contractId, role = 'editor', userName }: ContractEditorProps) {
+  const [user] = useState(() => createCaretUser(userName))
+  const isEditable = can(role, 'edit')
   // Bumped to replace a doc the server refused with a fresh one.
   const [generation, setGeneration] = useState(0)
   const [session, setSession] = useState<Session | null>(null)
@@ -109,16 +115,22 @@ export function ContractEditor({ contractId }: ContractEditorProps) {
           </button>
         </div>
       ) : null}
-      {session !== null ? <ContractText session={session} user={user} /> : null}
+      {!isEditable ? (
+        <p className="read-only-banner" role="note">
+          {readOnlyExplanation(role)}
+        </p>
+      ) : null}
+      {session !== null ? <ContractText session={session} user={user} isEditable={isEditable} /> : null}
     </main>
   )
 }
 
 /** The editor itself, recreated whenever the session changes. */
-function ContractText({ session, user }: { session: Session; user: CaretUser }) {
+function ContractText({ session, user, isEditable }: { session: Session; user: CaretUser; isEditable: boolean }) {
   const { doc, connection } = session
   const editor = useEditor(
     {
+      editable: isEditable,
       extensions: [
         // Collaboration brings Yjs-aware undo; the ProseMirror history would undo others' work.
         ...contractExtensions(),
@@ -127,17 +139,25 @@ function ContractText({ session, user }: { session: Session; user: CaretUser }) 
       ],
       editorProps: {
         // On the contenteditable itself (role="textbox"), where assistive technology reads it.
-        attributes: { 'aria-label': 'Contract text', 'aria-multiline': 'true' },
+        attributes: { 'aria-label': 'Contract text', 'aria-multiline': 'true', 'aria-readonly': String(!isEditable) },
       },
     },
-    [doc, connection],
+    [doc, connection, isEditable],
   )
   return <EditorContent editor={editor} className="contract-text" />
 }
 
-/** A recognisable anonymous identity until sign-in gives people their names. */
-function createGuest(): CaretUser {
-  const number = 100 + Math.floor(Math.random() * 900)
+/** This person's caret: their name (or a recognisable guest name) and a colour. */
+function createCaretUser(name: string | undefined): CaretUser {
   const color = CARET_COLOURS[Math.floor(Math.random() * CARET_COLOURS.length)] ?? '#2563eb'
-  return { name: `Guest ${number}`, color }
+  return { name: name ?? `Guest ${100 + Math.floor(Math.random() * 900)}`, color }
+}
+
+/** Why the text cannot be changed, in the person's terms. */
+function readOnlyExplanation(role: Role): string {
+  if (can(role, 'suggest')) {
+    return `You are a ${ROLE_LABEL[role]} on this contract: you will propose changes as tracked suggestions. Until suggestion mode is available the text is read-only for you.`
+  }
+  if (can(role, 'comment')) return `You are a ${ROLE_LABEL[role]} on this contract: you can read it and comment, but not change the text.`
+  return `You are a ${ROLE_LABEL[role]} on this contract: you can read it but not change it.`
 }
