@@ -139,7 +139,7 @@ function ContractText({ session, user, isEditable }: { session: Session; user: C
       ],
       editorProps: {
         // On the contenteditable itself (role="textbox"), where assistive technology reads it.
-        attributes: { 'aria-label': 'Contract text', 'aria-multiline': 'true', 'aria-readonly': String(!isEditable) },
+        attributes: { role: 'textbox', 'aria-label': 'Contract text', 'aria-multiline': 'true', 'aria-readonly': String(!isEditable) },
       },
     },
     [doc, connection, isEditable],

@@ -33,6 +33,12 @@ export class Connection {
   role: Role
   /** The awareness client this connection speaks for, once it has sent its first state. */
   awarenessClientId: number | null = null
+  /**
+   * True from the client's sync step 1 until its sync step 2 has been processed. A stock
+   * provider that reconnects sends live updates before its step 2, and those may depend on
+   * edits made offline that only the step 2 carries.
+   */
+  isCatchingUp = false
 
   #tokens = MESSAGE_BURST
   #lastRefill = performance.now()

@@ -9,6 +9,8 @@ export class SyncRefusal extends Error {
   constructor(
     readonly code: number,
     readonly reason: string,
+    /** True when the update only lacks changes the sender has not delivered yet. */
+    readonly isMissingDependency = false,
   ) {
     super(reason)
     this.name = 'SyncRefusal'
@@ -20,5 +22,9 @@ export class SyncRefusal extends Error {
 
   static rejected(reason: string): SyncRefusal {
     return new SyncRefusal(CloseCode.updateRejected, reason)
+  }
+
+  static missingDependency(reason: string): SyncRefusal {
+    return new SyncRefusal(CloseCode.updateRejected, reason, true)
   }
 }

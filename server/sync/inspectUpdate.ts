@@ -5,6 +5,7 @@
  * before it is stored, because a well-behaved client always sends in causal order.
  */
 import * as Y from 'yjs'
+import * as decoding from 'lib0/decoding'
 import { SyncRefusal } from './SyncRefusal.ts'
 
 /** What the pipeline needs to know about an update after decoding it. */
@@ -35,7 +36,7 @@ export function inspectUpdate(update: Uint8Array, knownClock: (client: number) =
   // The range each client covers in this update: structs of one client arrive as one run.
   const ranges = new Map<number, { from: number; to: number }>()
   for (const struct of decoded.structs) {
-    if (struct instanceof Y.Skip) throw SyncRefusal.rejected('The update has a gap (missing structs).')
+    if (struct instanceof Y.Skip) throw SyncRefusal.missingDependency('The update has a gap (missing structs).')
     const { client, clock } = struct.id
     const range = ranges.get(client)
     if (range === undefined) {
@@ -46,11 +47,16 @@ export function inspectUpdate(update: Uint8Array, knownClock: (client: number) =
       throw SyncRefusal.malformed('The structs of one client are not contiguous.')
     }
   }
+  // Each client must have exactly one section: Yjs keeps only the last section of a client
+  // named twice, so the first would be dropped unapplied and the rest left pending.
+  if (decoding.readVarUint(decoding.createDecoder(update)) !== ranges.size) {
+    throw SyncRefusal.malformed('The update names a client more than once.')
+  }
 
   const known = knownClock
   const authoringClients = new Set<number>()
   for (const [client, { from, to }] of ranges) {
-    if (from > known(client)) throw SyncRefusal.rejected('The update depends on changes the server does not have.')
+    if (from > known(client)) throw SyncRefusal.missingDependency('The update depends on changes the server does not have.')
     if (to > known(client)) authoringClients.add(client)
   }
 
@@ -64,7 +70,13 @@ export function inspectUpdate(update: Uint8Array, knownClock: (client: number) =
     if (!(struct instanceof Y.Item)) continue
     const refs = [struct.origin, struct.rightOrigin, struct.parent instanceof Y.ID ? struct.parent : null]
     for (const ref of refs) {
-      if (ref !== null && !exists(ref)) throw SyncRefusal.rejected('The update refers to text the server does not have.')
+      if (ref === null) continue
+      if (!exists(ref)) throw SyncRefusal.missingDependency('The update refers to text the server does not have.')
+      // Yjs does not wait for a struct of the item's own client: it must come earlier, or
+      // applying the update throws (after it was written ahead, so the room could never load).
+      if (ref.client === struct.id.client && ref.clock >= struct.id.clock) {
+        throw SyncRefusal.malformed('An item refers to a later change of its own client.')
+      }
     }
     if (struct.parent === null && struct.origin === null && struct.rightOrigin === null) {
       throw SyncRefusal.malformed('An item has neither a parent nor a neighbour.')
@@ -75,7 +87,7 @@ export function inspectUpdate(update: Uint8Array, knownClock: (client: number) =
   for (const [client, deletions] of decoded.ds.clients) {
     const end = Math.max(known(client), ranges.get(client)?.to ?? 0)
     for (const { clock, len } of deletions) {
-      if (len <= 0 || clock + len > end) throw SyncRefusal.rejected('The update deletes text the server does not have.')
+      if (len <= 0 || clock + len > end) throw SyncRefusal.missingDependency('The update deletes text the server does not have.')
       hasDeletions = true
     }
   }

@@ -4,7 +4,6 @@
  * happens inside a guard, and anything that does not decode is a `SyncRefusal.malformed`.
  */
 import * as decoding from 'lib0/decoding'
-import { CloseCode } from '../../shared/protocol/closeCodes.ts'
 import { MessageType, SyncStep } from '../../shared/protocol/messages.ts'
 import type { Connection } from './Connection.ts'
 import type { Room } from './Room.ts'
@@ -15,7 +14,7 @@ import { type PipelineParts, processUpdate } from './UpdatePipeline.ts'
 /** A decoded frame: what the client asked for. */
 export type ClientMessage =
   | { readonly kind: 'syncStep1'; readonly stateVector: Uint8Array }
-  | { readonly kind: 'update'; readonly update: Uint8Array }
+  | { readonly kind: 'update'; readonly update: Uint8Array; readonly isSyncStep2: boolean }
   | { readonly kind: 'awareness'; readonly entries: ReadonlyArray<AwarenessUpdateEntry> }
   | { readonly kind: 'queryAwareness' }
 
@@ -46,7 +45,7 @@ function decodeBody(decoder: decoding.Decoder): ClientMessage {
       const step = decoding.readVarUint(decoder)
       const payload = decoding.readVarUint8Array(decoder)
       if (step === SyncStep.step1) return { kind: 'syncStep1', stateVector: payload }
-      if (step === SyncStep.step2 || step === SyncStep.update) return { kind: 'update', update: payload }
+      if (step === SyncStep.step2 || step === SyncStep.update) return { kind: 'update', update: payload, isSyncStep2: step === SyncStep.step2 }
       throw SyncRefusal.malformed(`Unknown sync step ${step}.`)
     }
     case MessageType.awareness:
@@ -86,11 +85,22 @@ export function handleClientMessage(
 ): void {
   switch (message.kind) {
     case 'syncStep1':
+      connection.isCatchingUp = true
       connection.send(encodeSyncMessage(SyncStep.step2, room.encodeStateFor(message.stateVector)))
       return
     case 'update': {
       const n = connection.countUpdateReceived()
-      connection.enqueue(() => processUpdate(parts, room, connection, message.update, n), onError)
+      connection.enqueue(async () => {
+        try {
+          await processUpdate(parts, room, connection, message.update, n)
+        } catch (error) {
+          // Its content is in the step 2 still to come, which the client computed after it.
+          const isCoveredByStep2 = error instanceof SyncRefusal && error.isMissingDependency && connection.isCatchingUp && !message.isSyncStep2
+          if (!isCoveredByStep2) throw error
+        } finally {
+          if (message.isSyncStep2) connection.isCatchingUp = false
+        }
+      }, onError)
       return
     }
     case 'awareness':
@@ -108,21 +118,23 @@ export function handleClientMessage(
  * A connection speaks only for its own awareness client, and others see the identity the
  * server knows, not the one the client claims: `user.id`, `user.name` and
  * `user.organisation` are overwritten (a client's colour is kept).
+ *
+ * A stock provider echoes every presence change it applies, others' included; those entries
+ * are dropped, not relayed. The connection's own client is the first one it publishes a state
+ * for that no other person's connection holds (its earlier connection may: a reconnect).
  */
 function relayOwnAwareness(room: Room, connection: Connection, entries: ReadonlyArray<AwarenessUpdateEntry>): void {
-  if (entries.length === 0) return
-  for (const { clientId } of entries) {
-    connection.awarenessClientId ??= clientId
-    if (clientId !== connection.awarenessClientId) {
-      throw new SyncRefusal(CloseCode.forbidden, 'A connection may only publish its own presence.')
+  const own = entries.filter(({ clientId, state }) => {
+    if (connection.awarenessClientId === null && state !== null) {
+      const holder = room.awarenessHolder(clientId)
+      if (holder && holder !== connection && holder.principal.userId !== connection.principal.userId) return false
+      connection.awarenessClientId = clientId
     }
-    const holder = room.awarenessHolder(clientId)
-    if (holder && holder !== connection && holder.principal.userId !== connection.principal.userId) {
-      throw new SyncRefusal(CloseCode.forbidden, 'That presence belongs to someone else.')
-    }
-  }
+    return clientId === connection.awarenessClientId
+  })
+  if (own.length === 0) return
   const { principal } = connection
-  const stamped = entries.map(({ clientId, clock, state }) => {
+  const stamped = own.map(({ clientId, clock, state }) => {
     if (state === null) return { clientId, clock, state: 'null' }
     const claimed = typeof state.user === 'object' && state.user !== null ? (state.user as Record<string, unknown>) : {}
     const color = typeof claimed.color === 'string' && /^#[0-9a-fA-F]{3,8}$/.test(claimed.color) ? claimed.color : undefined

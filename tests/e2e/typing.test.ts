@@ -1,0 +1,159 @@
+/**
+ * Two people typing into the same contract in real Chromium, each in their own browser context
+ * (so nothing but the server can carry text between them), and what they see when the server
+ * goes away and comes back.
+ */
+import { randomUUID } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { loadConfig } from '../../server/config.ts'
+import { type RunningServer, startServer } from '../../server/main.ts'
+import { contractText, ensureClientBuilt, launchChromium, readParagraphs, syncStatus } from '../helpers/browser.ts'
+import { startTestServer } from '../helpers/testServer.ts'
+
+/** Where the first test leaves a picture of the page, for a person to look at (not committed). */
+const SCREENSHOT_PATH = '/tmp/concordat-e2e.png'
+
+/** Long enough for y-websocket's reconnect backoff (at most 2.5 s) several times over. */
+const SETTLE = { timeout: 15_000, interval: 50 }
+
+const SAVED = 'Saved'
+const OFFLINE = 'Offline — changes kept on this device'
+
+/** A person at a browser: their page, and the uncaught errors it has thrown so far. */
+interface Person {
+  name: string
+  page: Page
+  pageErrors: string[]
+}
+
+describe('typing into a contract in the browser', () => {
+  let browser: Browser
+  /** Run after each test, last registered first. */
+  const cleanups: Array<() => Promise<void>> = []
+
+  beforeAll(async () => {
+    // The server serves the built client and decides so when it starts.
+    ensureClientBuilt()
+    browser = await launchChromium()
+  })
+
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+  })
+
+  /** Opens `/contracts/<contractId>` in a fresh browser context and waits for the editor. */
+  async function openContract(name: string, serverUrl: string, contractId: string): Promise<Person> {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 700 } })
+    cleanups.push(() => context.close())
+    const page = await context.newPage()
+    const pageErrors: string[] = []
+    page.on('pageerror', (error) => pageErrors.push(error.message))
+    await page.goto(`${serverUrl}/contracts/${contractId}`)
+    await contractText(page).waitFor({ state: 'visible' })
+    return { name, page, pageErrors }
+  }
+
+  /** Waits until the person's status pill reads `label`; a failure quotes the page's alert. */
+  async function untilStatus(person: Person, label: string): Promise<void> {
+    try {
+      await expect.poll(() => syncStatus(person.page).textContent(), SETTLE).toBe(label)
+    } catch (error) {
+      const alerts = await person.page.getByRole('alert').allTextContents()
+      const said = alerts.length > 0 ? `the page says: ${alerts.join(' / ')}` : 'no alert on the page'
+      throw new Error(`${person.name}'s status pill never read "${label}" (${said})`, { cause: error })
+    }
+  }
+
+  /** Clicks into the editor, moves to the end of the contract, and types a new paragraph. */
+  async function typeParagraph(person: Person, text: string, { isFirst = false } = {}): Promise<void> {
+    const { page } = person
+    await contractText(page).click()
+    await page.keyboard.press('Control+End')
+    if (!isFirst) await page.keyboard.press('Enter')
+    await page.keyboard.type(text)
+  }
+
+  it('a sentence typed by one person appears for the other, both ways, and is saved', async () => {
+    const server = await startTestServer()
+    cleanups.push(() => server.dispose())
+    const contractId = `e2e-${randomUUID().slice(0, 8)}`
+    const alice = await openContract('Alice', server.url, contractId)
+    const bob = await openContract('Bob', server.url, contractId)
+    await Promise.all([untilStatus(alice, SAVED), untilStatus(bob, SAVED)])
+
+    const first = 'The Supplier shall deliver the Services with reasonable skill and care.'
+    await typeParagraph(alice, first, { isFirst: true })
+    await expect.poll(() => readParagraphs(bob.page), SETTLE).toEqual([first])
+
+    const second = 'The Customer shall pay each invoice within thirty days.'
+    await typeParagraph(bob, second)
+    await expect.poll(() => readParagraphs(alice.page), SETTLE).toEqual([first, second])
+
+    // "Saved" is the server's durable acknowledgement of everything this page sent.
+    await untilStatus(alice, SAVED)
+    await untilStatus(bob, SAVED)
+    expect(await readParagraphs(bob.page)).toEqual([first, second])
+    // Bob's caret carries his name into Alice's page: the two really are separate people.
+    await expect.poll(() => alice.page.locator('.collaboration-carets__caret').count(), SETTLE).toBe(1)
+
+    await alice.page.screenshot({ path: SCREENSHOT_PATH, fullPage: true })
+    expect(alice.pageErrors).toEqual([])
+    expect(bob.pageErrors).toEqual([])
+  })
+
+  it('text typed while the server is down is kept and reaches the other person once it is back', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'concordat-e2e-'))
+    let server: RunningServer = await startServer(loadConfig({ PORT: '0', DATA_DIR: dataDir }))
+    cleanups.push(async () => {
+      await server.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    })
+    const { port } = server
+    const contractId = `e2e-${randomUUID().slice(0, 8)}`
+    const alice = await openContract('Alice', server.url, contractId)
+    const bob = await openContract('Bob', server.url, contractId)
+    await Promise.all([untilStatus(alice, SAVED), untilStatus(bob, SAVED)])
+
+    const before = 'This Agreement starts on the Commencement Date.'
+    await typeParagraph(alice, before, { isFirst: true })
+    await expect.poll(() => readParagraphs(bob.page), SETTLE).toEqual([before])
+    await untilStatus(alice, SAVED)
+
+    await server.close()
+    await Promise.all([untilStatus(alice, OFFLINE), untilStatus(bob, OFFLINE)])
+    // The words change as reconnect attempts fail ("restarting", then "interrupted"); both say
+    // that the page is trying again.
+    await expect.poll(() => alice.page.getByRole('alert').textContent(), SETTLE).toMatch(/Reconnecting…/)
+
+    const during = 'Either party may terminate this Agreement on ninety days’ notice.'
+    await typeParagraph(alice, during)
+    expect(await readParagraphs(alice.page)).toEqual([before, during])
+    expect(await syncStatus(alice.page).textContent()).toBe(OFFLINE)
+    expect(await readParagraphs(bob.page)).toEqual([before])
+
+    // Same data and same port: the pages reconnect to the address they were loaded from.
+    server = await startServer(loadConfig({ PORT: String(port), DATA_DIR: dataDir }))
+    expect(server.port).toBe(port)
+
+    await expect.poll(() => readParagraphs(bob.page), SETTLE).toEqual([before, during])
+    await Promise.all([untilStatus(alice, SAVED), untilStatus(bob, SAVED)])
+    // Syncing again clears the "restarting" message.
+    await expect.poll(() => alice.page.getByRole('alert').count(), SETTLE).toBe(0)
+
+    // A third person arriving now gets both paragraphs from the server.
+    const carol = await openContract('Carol', server.url, contractId)
+    await expect.poll(() => readParagraphs(carol.page), SETTLE).toEqual([before, during])
+
+    expect(alice.pageErrors).toEqual([])
+    expect(bob.pageErrors).toEqual([])
+    expect(carol.pageErrors).toEqual([])
+  })
+})

@@ -1,0 +1,93 @@
+/**
+ * Driving real Chromium from browser tests: launching Debian's build through playwright-core,
+ * making sure the server has a current client to serve, and reading the editor as a person
+ * sees it.
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { type Browser, type Locator, type Page, chromium } from 'playwright-core'
+
+/** Debian's Chromium; playwright-core ships no browser of its own. */
+export const CHROMIUM_PATH = '/usr/bin/chromium'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const BUILT_INDEX = join(ROOT, 'dist/client/index.html')
+/** What the built client is made from; a change to any of these makes the build stale. */
+const CLIENT_SOURCES = ['client', 'shared', 'vite.config.ts', 'package-lock.json']
+
+/**
+ * Launches headless Chromium with the flags that keep it quiet and working in a container (no
+ * sandbox, no GPU, no background fetches). Throws a message saying how to install it when
+ * `/usr/bin/chromium` is missing.
+ */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Browser tests need ${CHROMIUM_PATH}: install Debian's chromium: apt-get install -y chromium`)
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+}
+
+/**
+ * Builds the client into `dist/client` when it is missing or older than its sources. The
+ * server only serves the built files (and decides so when it starts), so call this before
+ * starting a test server.
+ */
+export function ensureClientBuilt(): void {
+  if (existsSync(BUILT_INDEX) && statSync(BUILT_INDEX).mtimeMs >= newestModification(CLIENT_SOURCES)) return
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  })
+}
+
+function newestModification(paths: readonly string[]): number {
+  let newest = 0
+  const visit = (path: string) => {
+    if (!existsSync(path)) return
+    const stat = statSync(path)
+    newest = Math.max(newest, stat.mtimeMs)
+    if (stat.isDirectory()) for (const entry of readdirSync(path)) visit(join(path, entry))
+  }
+  for (const path of paths) visit(join(ROOT, path))
+  return newest
+}
+
+/**
+ * The contract editor's editable element, found by its accessible name. (By name and not by
+ * role: the editor sets no `role="textbox"`, so Chromium exposes it as a generic element.)
+ */
+export function contractText(page: Page): Locator {
+  return page.locator('[contenteditable="true"][aria-label="Contract text"]')
+}
+
+/** The status pill that says whether the work is saved. */
+export function syncStatus(page: Page): Locator {
+  return page.getByTestId('sync-status')
+}
+
+/**
+ * The editor's paragraphs as text, without the name labels of other people's carets (which
+ * sit inside the paragraphs in the DOM but are not part of the contract).
+ */
+export function readParagraphs(page: Page): Promise<string[]> {
+  return contractText(page).evaluate((element) => {
+    const copy = element.cloneNode(true) as HTMLElement
+    for (const caret of copy.querySelectorAll('.collaboration-carets__caret')) caret.remove()
+    return [...copy.querySelectorAll('p')].map((paragraph) => paragraph.textContent ?? '')
+  })
+}
