@@ -75,19 +75,19 @@ export class SqlStore implements Store {
     for (const { docName } of batch) countByDoc.set(docName, (countByDoc.get(docName) ?? 0) + 1)
 
     return this.#db.transaction().execute(async (trx) => {
-      // Reserve a range of seqs per document; the row lock serialises concurrent writers
-      // (several instances on one PostgreSQL) so each range is theirs alone.
+      // Reserve a range of seqs per document in one statement; the row locks serialise
+      // concurrent writers (several instances on one PostgreSQL) so each range is theirs
+      // alone, and taking them in name order keeps two writers from deadlocking.
+      const reservations = [...countByDoc].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       const nextSeq = new Map<string, number>()
-      for (const [docName, count] of countByDoc) {
-        const row = await trx
+      for (let start = 0; start < reservations.length; start += INSERT_CHUNK) {
+        const rows = await trx
           .insertInto('documents')
-          .values({ name: docName, last_seq: count, snapshot: null, snapshot_seq: 0 })
-          .onConflict((oc) =>
-            oc.column('name').doUpdateSet({ last_seq: sql<number>`documents.last_seq + ${count}` }),
-          )
-          .returning('last_seq')
-          .executeTakeFirstOrThrow()
-        nextSeq.set(docName, Number(row.last_seq) - count + 1)
+          .values(reservations.slice(start, start + INSERT_CHUNK).map(([name, count]) => ({ name, last_seq: count, snapshot: null, snapshot_seq: 0 })))
+          .onConflict((oc) => oc.column('name').doUpdateSet({ last_seq: sql<number>`documents.last_seq + excluded.last_seq` }))
+          .returning(['name', 'last_seq'])
+          .execute()
+        for (const row of rows) nextSeq.set(row.name, Number(row.last_seq) - countByDoc.get(row.name)! + 1)
       }
       const seqs = batch.map(({ docName }) => {
         const seq = nextSeq.get(docName)!
