@@ -1,45 +1,55 @@
 /**
- * The client's routes, read from `location.pathname`:
- * - `/` — a form to open a contract by id;
- * - `/contracts/<id>` — that contract in the editor (a malformed id gets a polite message);
+ * The client's routes, read from `location.pathname`, behind sign-in:
+ * - `/` — the signed-in person's contracts;
+ * - `/contracts/<id>` — that contract in the editor, with the person's role in it;
+ * - `/invite/<secret>` — accepting an invitation (no sign-in needed);
  * - anything else — "page not found".
  *
- * Navigation inside the app uses the History API, so the server must answer every one of these
+ * Navigation inside the app uses the History API, so the server answers every one of these
  * paths with index.html.
  */
-import { useCallback, useEffect, useId, useState, type FormEvent, type ReactNode } from 'react'
+import { useCallback, useEffect, useState, type ReactNode } from 'react'
 import { parseContractId, type ContractId } from '../shared/domain/ids.ts'
+import type { Role } from '../shared/domain/roles.ts'
+import type { SessionView } from '../shared/protocol/api.ts'
+import { currentSession, listContracts, signOut } from './api/api.ts'
 import { ContractEditor } from './editor/ContractEditor.tsx'
+import { ContractsPage } from './pages/ContractsPage.tsx'
+import { InvitePage } from './pages/InvitePage.tsx'
+import { SignInPage } from './pages/SignInPage.tsx'
 
 type Route =
   | { page: 'home' }
   | { page: 'contract'; contractId: ContractId }
+  | { page: 'invite'; secret: string }
   | { page: 'invalidContract' }
   | { page: 'notFound' }
 
 const CONTRACT_PATH = /^\/contracts\/([^/]*)\/?$/
+const INVITE_PATH = /^\/invite\/([A-Za-z0-9_-]{10,200})\/?$/
 
 /** Maps a path to the page it shows; pure, so the routing is plain to read and test. */
 function matchRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '') return { page: 'home' }
+  const invite = INVITE_PATH.exec(pathname)
+  if (invite !== null) return { page: 'invite', secret: invite[1]! }
   const match = CONTRACT_PATH.exec(pathname)
   if (match === null) return { page: 'notFound' }
   const contractId = parseContractId(match[1] ?? '')
   return contractId === null ? { page: 'invalidContract' } : { page: 'contract', contractId }
 }
 
-/** The path that opens a contract. */
-function contractPath(contractId: ContractId): string {
-  return `/contracts/${contractId}`
-}
-
-/** The whole client: follows the address bar (including Back and Forward) and renders its page. */
+/** The whole client: who is signed in, and the page the address bar names. */
 export function App() {
   const [pathname, setPathname] = useState(() => location.pathname)
+  // undefined while asking the server, null when nobody is signed in.
+  const [session, setSession] = useState<SessionView | null | undefined>(undefined)
+  const [problem, setProblem] = useState<string | null>(null)
 
   useEffect(() => {
     const followHistory = () => setPathname(location.pathname)
     window.addEventListener('popstate', followHistory)
+    currentSession().then(setSession, () => setProblem('The server cannot be reached. Reload the page to try again.'))
     return () => window.removeEventListener('popstate', followHistory)
   }, [])
 
@@ -49,84 +59,78 @@ export function App() {
   }, [])
 
   const route = matchRoute(pathname)
-  const title = route.page === 'contract' ? `${route.contractId} — Concordat` : 'Concordat'
-
   useEffect(() => {
-    document.title = title
-  }, [title])
+    document.title = route.page === 'contract' ? `${route.contractId} — Concordat` : 'Concordat'
+  }, [route])
 
-  switch (route.page) {
-    case 'home':
-      return <OpenContractForm onOpen={(contractId) => navigate(contractPath(contractId))} />
-    case 'contract':
-      return <ContractEditor key={route.contractId} contractId={route.contractId} />
-    case 'invalidContract':
-      return (
-        <Message title="This contract link is not valid">
-          A contract id uses only letters, digits, hyphens and underscores. Please check the link
-          you followed, or <a href="/">open a contract by its id</a>.
-        </Message>
-      )
-    case 'notFound':
-      return (
-        <Message title="Page not found">
-          There is nothing at this address. <a href="/">Open a contract</a> instead.
-        </Message>
-      )
+  if (problem !== null) return <Message title="Concordat is unavailable">{problem}</Message>
+  if (route.page === 'invite') {
+    return (
+      <InvitePage
+        secret={route.secret}
+        onAccepted={(next, contractId) => {
+          setSession(next)
+          navigate(`/contracts/${contractId}`)
+        }}
+      />
+    )
   }
-}
+  if (session === undefined) return <Message title="Concordat">Loading…</Message>
+  if (session === null) return <SignInPage onSignedIn={setSession} />
 
-/** Asks for a contract id and calls `onOpen` with it once it is well formed. */
-function OpenContractForm({ onOpen }: { onOpen: (contractId: ContractId) => void }) {
-  const [value, setValue] = useState('')
-  const [problem, setProblem] = useState<string | null>(null)
-  const inputId = useId()
-  const problemId = useId()
-
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault()
-    const text = value.trim()
-    const contractId = parseContractId(text)
-    if (contractId !== null) {
-      onOpen(contractId)
-    } else {
-      setProblem(
-        text === ''
-          ? 'Enter the id of the contract you want to open.'
-          : 'A contract id uses only letters, digits, hyphens and underscores (up to 64).',
-      )
-    }
+  const leave = async () => {
+    await signOut().catch(() => {})
+    setSession(null)
+    navigate('/')
   }
 
   return (
-    <main className="page">
-      <h1>Open a contract</h1>
-      <form className="open-form" onSubmit={submit} noValidate>
-        <label htmlFor={inputId}>Contract id</label>
-        <div className="open-form-row">
-          <input
-            id={inputId}
-            name="contractId"
-            value={value}
-            onChange={(event) => {
-              setValue(event.target.value)
-              setProblem(null)
-            }}
-            autoComplete="off"
-            spellCheck={false}
-            aria-invalid={problem !== null}
-            aria-describedby={problem !== null ? problemId : undefined}
-          />
-          <button type="submit">Open</button>
-        </div>
-        {problem !== null ? (
-          <p id={problemId} className="field-problem">
-            {problem}
-          </p>
-        ) : null}
-      </form>
-    </main>
+    <>
+      <nav className="top-bar" aria-label="Account">
+        <a href="/" onClick={(event) => (event.preventDefault(), navigate('/'))} className="brand">
+          Concordat
+        </a>
+        <span className="who">
+          {session.user.name} · {session.user.organisation.name}
+        </span>
+        <button type="button" onClick={leave}>
+          Sign out
+        </button>
+      </nav>
+      {route.page === 'home' ? <ContractsPage onOpen={(id) => navigate(`/contracts/${id}`)} /> : null}
+      {route.page === 'contract' ? <ContractRoute key={route.contractId} contractId={route.contractId} userName={session.user.name} /> : null}
+      {route.page === 'invalidContract' ? (
+        <Message title="This contract link is not valid">
+          A contract id uses only letters, digits, hyphens and underscores. <a href="/">See your contracts</a>.
+        </Message>
+      ) : null}
+      {route.page === 'notFound' ? (
+        <Message title="Page not found">
+          There is nothing at this address. <a href="/">See your contracts</a>.
+        </Message>
+      ) : null}
+    </>
   )
+}
+
+/** Looks up the person's role in the contract, then opens the editor for it. */
+function ContractRoute({ contractId, userName }: { contractId: ContractId; userName: string }) {
+  const [role, setRole] = useState<Role | null | undefined>(undefined)
+  useEffect(() => {
+    listContracts().then(
+      (contracts) => setRole(contracts.find((c) => c.id === contractId)?.role ?? null),
+      () => setRole(null),
+    )
+  }, [contractId])
+  if (role === undefined) return <Message title="Opening…">Loading the contract…</Message>
+  if (role === null) {
+    return (
+      <Message title="No such contract">
+        This contract does not exist or you are not a member of it. <a href="/">See your contracts</a>.
+      </Message>
+    )
+  }
+  return <ContractEditor contractId={contractId} role={role} userName={userName} />
 }
 
 /** A page that only says something: a heading and a paragraph. */

@@ -1,15 +1,25 @@
 /**
- * The composition root: parse config → open store → build app → build sync server → listen.
- * `startServer` is also what tests and benchmarks call, with a literal config.
+ * The composition root: parse config → open store → accounts and authentication → build app →
+ * build sync server → seed the demo → listen. `startServer` is also what tests call, with a
+ * literal config.
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { pathToFileURL } from 'node:url'
+import { AccountService } from './accounts/AccountService.ts'
+import { Authenticator, DEFAULT_SESSION_POLICY } from './auth/Authenticator.ts'
+import { memberPolicy } from './auth/memberPolicy.ts'
+import { newSecret } from './auth/secrets.ts'
+import { DatabaseSessionStore } from './auth/SessionStore.ts'
+import { SignInThrottle, type ThrottleLimits } from './auth/SignInThrottle.ts'
 import { type Config, ConfigError, loadConfig } from './config.ts'
+import { apiRouter } from './http/apiRouter.ts'
+import { createHttpAuth } from './http/auth.ts'
 import { createApp } from './http/createApp.ts'
+import { seedDemo } from './seed/seedDemo.ts'
 import { openStore } from './store/SqlStore.ts'
 import type { Store } from './store/Store.ts'
-import { type RefereeHooks, openPolicy } from './sync/hooks.ts'
+import type { RefereeHooks } from './sync/hooks.ts'
 import { SyncServer, type SyncServerOptions } from './sync/SyncServer.ts'
 
 export interface RunningServer {
@@ -17,31 +27,72 @@ export interface RunningServer {
   readonly port: number
   readonly store: Store
   readonly sync: SyncServer
+  readonly accounts: AccountService
+  /** The demo password, when this start seeded the demo; else null. */
+  readonly demoPassword: string | null
   /** Stops accepting, flushes, closes sockets with "going away", closes the store. */
   close(): Promise<void>
 }
 
 export interface StartOptions {
-  /** The referee's policy; the open default lets everyone write. */
+  /**
+   * Replaces the referee's policy (members and roles). Only tests of the sync layer use this,
+   * with the open policy.
+   */
   readonly hooks?: RefereeHooks
   /** Overrides of the sync server's tuning (tests shorten the idle time). */
   readonly sync?: Partial<Pick<SyncServerOptions, 'roomIdleMs' | 'compactAfterUpdates'>>
+  /** Overrides of the sign-in throttle (tests lower it). */
+  readonly throttle?: ThrottleLimits
   /** A store schema for PostgreSQL (tests isolate themselves in one). */
   readonly postgresSchema?: string
+  /** Where the server speaks to its operator (invitation links, the demo password). */
+  readonly announce?: (message: string) => void
 }
 
 /** Opens the store and starts HTTP and WebSocket on `config.host:config.port`. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const announce = options.announce ?? ((message: string) => console.log(message))
   const store = await openStore(
     config.databaseUrl
       ? { engine: 'postgres', connectionString: config.databaseUrl, schema: options.postgresSchema }
       : { engine: 'sqlite', dataDir: config.dataDir },
   )
+  const { accounts } = store
+  const secret = await accounts.getOrCreateSetting('session-secret', newSecret)
+  const sessionStore = new DatabaseSessionStore(accounts)
+  const authenticator = new Authenticator({ accounts, sessions: sessionStore, secret, policy: DEFAULT_SESSION_POLICY })
+
+  const sync = new SyncServer({
+    store,
+    hooks: options.hooks ?? memberPolicy(accounts, authenticator),
+    // Bindings name users, which the open policy's anonymous guest is not.
+    bindings: options.hooks
+      ? undefined
+      : { list: (contractId) => accounts.listClientBindings(contractId), bind: (contractId, clientId, userId) => accounts.bindClient(contractId, clientId, userId, Date.now()) },
+    allowedOrigins: config.allowedOrigins,
+    ...options.sync,
+  })
+  const service = new AccountService({
+    accounts,
+    throttle: new SignInThrottle(options.throttle),
+    onRoleChange: (contractId, userId, role) => sync.applyRoleChange(contractId as never, userId, role),
+  })
+
+  let baseUrl = config.publicUrl ?? ''
+  const api = apiRouter({
+    accounts,
+    service,
+    authenticator,
+    auth: createHttpAuth({ authenticator, store: sessionStore, secret }),
+    baseUrl: () => baseUrl,
+    announce,
+  })
   const vite = config.isDevelopment ? await startViteMiddleware() : null
-  const app = createApp({ clientMiddleware: vite?.middlewares })
-  const http = createServer(app)
-  const sync = new SyncServer({ store, hooks: options.hooks ?? openPolicy, allowedOrigins: config.allowedOrigins, ...options.sync })
+  const http = createServer(createApp({ api, clientMiddleware: vite?.middlewares }))
   sync.attach(http)
+
+  const demoPassword = config.seedsDemo ? await seedDemo(store, service, config.demoPassword) : null
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject)
@@ -49,6 +100,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   })
   const { port } = http.address() as AddressInfo
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
+  const url = `http://${host}:${port}`
+  baseUrl ||= url
 
   let closing: Promise<void> | null = null
   const close = () =>
@@ -61,7 +114,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await store.close()
     })())
 
-  return { url: `http://${host}:${port}`, port, store, sync, close }
+  return { url, port, store, sync, accounts: service, demoPassword, close }
 }
 
 async function startViteMiddleware() {
@@ -70,6 +123,9 @@ async function startViteMiddleware() {
 }
 
 async function main(): Promise<void> {
+  // Output piped into a closed reader (e.g. `npm start | head`) must not crash a shutdown.
+  process.stdout.on('error', () => {})
+  process.stderr.on('error', () => {})
   let config: Config
   try {
     config = loadConfig(process.env)
@@ -82,6 +138,11 @@ async function main(): Promise<void> {
   }
   const server = await startServer(config)
   const engine = server.store.engine === 'sqlite' ? `SQLite in ${config.dataDir}` : 'PostgreSQL'
+  if (server.demoPassword !== null) {
+    const origin = config.demoPassword === null ? 'generated for this store; it is shown only now' : 'from CONCORDAT_DEMO_PASSWORD'
+    console.log(`Demo seeded. Sign in as chair@demo.test, provider@demo.test, purchaser@demo.test or observer@demo.test`)
+    console.log(`with the password ${server.demoPassword} (${origin}).`)
+  }
   console.log(`Concordat listening on ${server.url} (store: ${engine})`)
 
   const shutDown = (signal: string) => {

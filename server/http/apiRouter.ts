@@ -3,6 +3,7 @@
  * state runs behind CSRF protection when the caller is identified by cookie.
  */
 import { Router, type Request, type Response } from 'express'
+import cookieParser from 'cookie-parser'
 import type { AccountService } from '../accounts/AccountService.ts'
 import type { Authenticator } from '../auth/Authenticator.ts'
 import type { AccountStore } from '../store/Store.ts'
@@ -41,7 +42,8 @@ function param(req: Request, name: string): string {
 export function apiRouter(deps: ApiDependencies): Router {
   const { accounts, service, authenticator, auth } = deps
   const api = Router()
-  api.use(auth.sessions, auth.identify)
+  // csrf-csrf reads its cookie from req.cookies.
+  api.use(cookieParser(), auth.sessions, auth.identify)
 
   const sessionBody = async (req: Request, res: Response, userId: string) => {
     const profile = await accounts.getProfile(userId)

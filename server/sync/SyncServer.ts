@@ -20,6 +20,9 @@ import { type ClientBindingStore, Room, encodeSyncMessage } from './Room.ts'
 import { SyncRefusal } from './SyncRefusal.ts'
 import { WriteAheadLog } from './WriteAheadLog.ts'
 
+/** How long shutdown waits for clients to complete the close handshake before cutting them off. */
+const CLOSE_HANDSHAKE_GRACE_MS = 2000
+
 /** The path prefix of sync sockets; the rest of the path is the contract id. */
 export const COLLAB_PATH = '/collab/'
 
@@ -128,7 +131,7 @@ export class SyncServer {
     ws.on('message', holdEarly)
     ws.on('error', () => ws.terminate())
 
-    const contractId = parseContractId(decodeURIComponent(url.pathname.slice(COLLAB_PATH.length)))
+    const contractId = parseContractId(decodePathSegment(url.pathname.slice(COLLAB_PATH.length)))
     if (!contractId) return ws.close(CloseCode.forbidden, 'There is no such contract.')
     const { hooks } = this.#options
     const principal = await hooks.authenticate(request, url)
@@ -240,13 +243,25 @@ export class SyncServer {
     await this.#wal.drain()
     // Let the acknowledgements of the last batch reach the sockets before closing them.
     await new Promise((resolve) => setImmediate(resolve))
+    const closed = [...this.#wss.clients].map((ws) => new Promise((resolve) => ws.once('close', resolve)))
     for (const connection of this.#connections) connection.close(CloseCode.goingAway, 'The server is shutting down.')
+    // Give clients a moment to answer the close handshake, so they see 1001 and not a cut line.
+    await Promise.race([Promise.all(closed), new Promise((resolve) => setTimeout(resolve, CLOSE_HANDSHAKE_GRACE_MS).unref())])
     await Promise.allSettled([...this.#unloading.values()])
     const rooms = await Promise.allSettled([...this.#rooms.values()])
     this.#rooms.clear()
     for (const result of rooms) if (result.status === 'fulfilled') await this.#unload(result.value)
     for (const ws of this.#wss.clients) ws.terminate()
     this.#wss.close()
+  }
+}
+
+/** A percent-decoded path segment; malformed escapes (`%ZZ`) decode to '' (no such contract), not an error. */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return ''
   }
 }
 

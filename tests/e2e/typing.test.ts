@@ -11,8 +11,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { loadConfig } from '../../server/config.ts'
 import { type RunningServer, startServer } from '../../server/main.ts'
-import { contractText, ensureClientBuilt, launchChromium, readParagraphs, syncStatus } from '../helpers/browser.ts'
-import { startTestServer } from '../helpers/testServer.ts'
+import { contractText, ensureClientBuilt, launchChromium, readParagraphs, signIn, syncStatus } from '../helpers/browser.ts'
+import { DEMO_PASSWORD, startTestServer } from '../helpers/testServer.ts'
 
 /** Where the first test leaves a picture of the page, for a person to look at (not committed). */
 const SCREENSHOT_PATH = '/tmp/concordat-e2e.png'
@@ -22,6 +22,23 @@ const SETTLE = { timeout: 15_000, interval: 50 }
 
 const SAVED = 'Saved'
 const OFFLINE = 'Offline — changes kept on this device'
+
+/** A second editor of the test contracts, besides the demo chair. */
+const EDITOR = { email: 'eddie.editor@demo.test', name: 'Eddie Editor', password: 'editor password for e2e' }
+
+/** Creates a contract with the chair as owner and Eddie as editor; returns its id. */
+async function createSharedContract(server: RunningServer): Promise<string> {
+  const { accounts } = server.store
+  const contractId = `e2e-${randomUUID().slice(0, 8)}`
+  const chair = (await accounts.findUserByEmail('chair@demo.test'))!
+  const eddie =
+    (await accounts.findUserByEmail(EDITOR.email)) ??
+    (await server.accounts.createUser({ email: EDITOR.email, name: EDITOR.name, organisationId: chair.organisationId, password: EDITOR.password }))
+  await accounts.createContract({ id: contractId, title: 'Browser test contract', createdBy: chair.id, createdAt: Date.now() })
+  await accounts.setRole(contractId, chair.id, 'owner')
+  await accounts.setRole(contractId, eddie.id, 'editor')
+  return contractId
+}
 
 /** A person at a browser: their page, and the uncaught errors it has thrown so far. */
 interface Person {
@@ -49,13 +66,14 @@ describe('typing into a contract in the browser', () => {
     await browser?.close()
   })
 
-  /** Opens `/contracts/<contractId>` in a fresh browser context and waits for the editor. */
-  async function openContract(name: string, serverUrl: string, contractId: string): Promise<Person> {
+  /** Signs in as `account` in a fresh browser context, opens the contract and waits for the editor. */
+  async function openContract(name: string, serverUrl: string, contractId: string, account: { email: string; password: string }): Promise<Person> {
     const context = await browser.newContext({ viewport: { width: 1100, height: 700 } })
     cleanups.push(() => context.close())
     const page = await context.newPage()
     const pageErrors: string[] = []
     page.on('pageerror', (error) => pageErrors.push(error.message))
+    await signIn(page, serverUrl, account.email, account.password)
     await page.goto(`${serverUrl}/contracts/${contractId}`)
     await contractText(page).waitFor({ state: 'visible' })
     return { name, page, pageErrors }
@@ -82,11 +100,11 @@ describe('typing into a contract in the browser', () => {
   }
 
   it('a sentence typed by one person appears for the other, both ways, and is saved', async () => {
-    const server = await startTestServer()
+    const server = await startTestServer({ members: true })
     cleanups.push(() => server.dispose())
-    const contractId = `e2e-${randomUUID().slice(0, 8)}`
-    const alice = await openContract('Alice', server.url, contractId)
-    const bob = await openContract('Bob', server.url, contractId)
+    const contractId = await createSharedContract(server)
+    const alice = await openContract('Alice', server.url, contractId, { email: 'chair@demo.test', password: DEMO_PASSWORD })
+    const bob = await openContract('Bob', server.url, contractId, EDITOR)
     await Promise.all([untilStatus(alice, SAVED), untilStatus(bob, SAVED)])
 
     const first = 'The Supplier shall deliver the Services with reasonable skill and care.'
@@ -111,15 +129,16 @@ describe('typing into a contract in the browser', () => {
 
   it('text typed while the server is down is kept and reaches the other person once it is back', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'concordat-e2e-'))
-    let server: RunningServer = await startServer(loadConfig({ PORT: '0', DATA_DIR: dataDir }))
+    const env = { DATA_DIR: dataDir, CONCORDAT_DEMO_PASSWORD: DEMO_PASSWORD }
+    let server: RunningServer = await startServer(loadConfig({ ...env, PORT: '0' }), { announce: () => {} })
     cleanups.push(async () => {
       await server.close()
       rmSync(dataDir, { recursive: true, force: true })
     })
     const { port } = server
-    const contractId = `e2e-${randomUUID().slice(0, 8)}`
-    const alice = await openContract('Alice', server.url, contractId)
-    const bob = await openContract('Bob', server.url, contractId)
+    const contractId = await createSharedContract(server)
+    const alice = await openContract('Alice', server.url, contractId, { email: 'chair@demo.test', password: DEMO_PASSWORD })
+    const bob = await openContract('Bob', server.url, contractId, EDITOR)
     await Promise.all([untilStatus(alice, SAVED), untilStatus(bob, SAVED)])
 
     const before = 'This Agreement starts on the Commencement Date.'
@@ -140,7 +159,7 @@ describe('typing into a contract in the browser', () => {
     expect(await readParagraphs(bob.page)).toEqual([before])
 
     // Same data and same port: the pages reconnect to the address they were loaded from.
-    server = await startServer(loadConfig({ PORT: String(port), DATA_DIR: dataDir }))
+    server = await startServer(loadConfig({ ...env, PORT: String(port) }), { announce: () => {} })
     expect(server.port).toBe(port)
 
     await expect.poll(() => readParagraphs(bob.page), SETTLE).toEqual([before, during])
@@ -149,7 +168,7 @@ describe('typing into a contract in the browser', () => {
     await expect.poll(() => alice.page.getByRole('alert').count(), SETTLE).toBe(0)
 
     // A third person arriving now gets both paragraphs from the server.
-    const carol = await openContract('Carol', server.url, contractId)
+    const carol = await openContract('Carol', server.url, contractId, EDITOR)
     await expect.poll(() => readParagraphs(carol.page), SETTLE).toEqual([before, during])
 
     expect(alice.pageErrors).toEqual([])

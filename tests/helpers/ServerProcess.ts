@@ -8,6 +8,25 @@ import { fileURLToPath } from 'node:url'
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
+/** The demo's password in server processes started here; the demo is seeded on first start. */
+export const PROCESS_DEMO_PASSWORD = 'demo password for process tests'
+
+/** Signs in as the demo chair over HTTP and returns a bearer token for sync sockets. */
+async function chairToken(port: number): Promise<string> {
+  const base = `http://127.0.0.1:${port}`
+  const signIn = await fetch(`${base}/api/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: 'chair@demo.test', password: PROCESS_DEMO_PASSWORD }),
+  })
+  if (!signIn.ok) throw new Error(`Signing in to the test server failed: ${signIn.status} ${await signIn.text()}`)
+  const cookies = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+  const { csrfToken } = (await signIn.json()) as { csrfToken: string }
+  const issued = await fetch(`${base}/api/tokens`, { method: 'POST', headers: { Cookie: cookies, 'X-CSRF-Token': csrfToken } })
+  if (!issued.ok) throw new Error(`Issuing a token failed: ${issued.status} ${await issued.text()}`)
+  return ((await issued.json()) as { token: string }).token
+}
+
 /** How a process ended. */
 export interface ProcessExit {
   readonly code: number | null
@@ -25,11 +44,14 @@ export class ServerProcess {
   readonly port: number
   /** `ws://127.0.0.1:<port>/collab`, the base URL of sync sockets. */
   readonly wsUrl: string
+  /** Query parameters that authenticate a sync socket as the demo chair (owner of the demo contract). */
+  readonly chairParams: Record<string, string>
   /** Resolves when the process has exited. */
   readonly exited: Promise<ProcessExit>
   #output: string[]
 
-  private constructor(child: ChildProcess, port: number, exited: Promise<ProcessExit>, output: string[]) {
+  private constructor(child: ChildProcess, port: number, exited: Promise<ProcessExit>, output: string[], token: string) {
+    this.chairParams = { token }
     this.child = child
     this.port = port
     this.wsUrl = `ws://127.0.0.1:${port}/collab`
@@ -38,13 +60,13 @@ export class ServerProcess {
   }
 
   /**
-   * Starts the server on a free port with its SQLite store in `dataDir`, and resolves once it
-   * prints the address it listens on.
+   * Starts the server on a free port with its SQLite store in `dataDir` (seeding the demo the
+   * first time), and resolves once it listens and has issued a token for the demo chair.
    */
   static async start(dataDir: string, timeoutMs = 30_000): Promise<ServerProcess> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, DATABASE_URL: '', NODE_ENV: 'test', CONCORDAT_DEMO: '0' },
+      env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, DATABASE_URL: '', NODE_ENV: 'test', CONCORDAT_DEMO: '1', CONCORDAT_DEMO_PASSWORD: PROCESS_DEMO_PASSWORD },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     })
@@ -69,7 +91,14 @@ export class ServerProcess {
         reject(new Error(`The server exited (code ${code}, signal ${signal}) before listening:\n${output.join('')}`))
       })
     })
-    const server = new ServerProcess(child, port, exited, output)
+    let token: string
+    try {
+      token = await chairToken(port)
+    } catch (error) {
+      process.kill(-child.pid!, 'SIGKILL')
+      throw error
+    }
+    const server = new ServerProcess(child, port, exited, output, token)
     running.add(server)
     void exited.then(() => running.delete(server))
     return server

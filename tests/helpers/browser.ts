@@ -91,3 +91,12 @@ export function readParagraphs(page: Page): Promise<string[]> {
     return [...copy.querySelectorAll('p')].map((paragraph) => paragraph.textContent ?? '')
   })
 }
+
+/** Signs in through the sign-in page as a person would. */
+export async function signIn(page: Page, serverUrl: string, email: string, password: string): Promise<void> {
+  await page.goto(serverUrl + '/')
+  await page.getByLabel('Email').fill(email)
+  await page.getByLabel('Password').fill(password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByRole('heading', { name: 'Your contracts' }).waitFor()
+}

@@ -10,6 +10,7 @@ import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { loadConfig } from '../../server/config.ts'
 import { type RunningServer, type StartOptions, startServer } from '../../server/main.ts'
+import { openPolicy } from '../../server/sync/hooks.ts'
 
 export interface TestServer extends RunningServer {
   readonly dataDir: string
@@ -20,10 +21,28 @@ export interface TestServer extends RunningServer {
   dispose(): Promise<void>
 }
 
-export async function startTestServer(options: StartOptions & { dataDir?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
+/** The demo accounts' password in tests that seed the demo (`members: true`). */
+export const DEMO_PASSWORD = 'demo password for tests'
+
+export interface TestServerOptions extends StartOptions {
+  readonly dataDir?: string
+  readonly env?: Record<string, string>
+  /**
+   * True: the real member policy, with the demo seeded (password `DEMO_PASSWORD`). False (the
+   * default): the open policy, for tests of the sync layer alone.
+   */
+  readonly members?: boolean
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'concordat-test-'))
-  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, ...options.env })
-  const server = await startServer(config, options)
+  const env = options.members ? { CONCORDAT_DEMO_PASSWORD: DEMO_PASSWORD } : { CONCORDAT_DEMO: '0' }
+  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, ...env, ...options.env })
+  const server = await startServer(config, {
+    ...options,
+    hooks: options.members ? undefined : (options.hooks ?? openPolicy),
+    announce: options.announce ?? (() => {}),
+  })
   return {
     ...server,
     dataDir,

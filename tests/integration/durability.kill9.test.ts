@@ -19,11 +19,13 @@ import { getBody } from '../../shared/ydoc/schema.ts'
 import { readParagraphs } from '../helpers/documents.ts'
 import { RawSyncClient } from '../helpers/RawSyncClient.ts'
 import { ServerProcess } from '../helpers/ServerProcess.ts'
+import { DEMO_CONTRACT_ID } from '../../server/seed/seedDemo.ts'
 import { waitFor } from '../helpers/testServer.ts'
 
 const SEED = Number(process.env.DURABILITY_SEED ?? 9091)
 const ROUNDS = 5
-const ROOM = 'framework-durability'
+// The demo contract, of which the chair (whose token the clients use) is an owner.
+const ROOM = DEMO_CONTRACT_ID
 /** Six process starts of a few seconds each; more on a busy two-core machine. */
 const TEST_TIMEOUT_MS = 120_000
 /** Acknowledgements the writer must have seen before the kill may come. */
@@ -60,7 +62,7 @@ async function typeUntilClosed(writer: RawSyncClient, round: number, random: prn
 
 /** Connects a fresh client to `server` and returns its document once synced. */
 async function readBack(server: ServerProcess): Promise<Y.Doc> {
-  const reader = await RawSyncClient.connect(server.wsUrl, ROOM)
+  const reader = await RawSyncClient.connect(server.wsUrl, ROOM, { params: server.chairParams })
   await reader.whenSynced()
   await reader.close()
   return reader.doc
@@ -98,8 +100,8 @@ describe('durability under kill -9', () => {
 
     let server = await ServerProcess.start(dataDir)
     for (let round = 0; round < ROUNDS; round++) {
-      const writer = await RawSyncClient.connect(server.wsUrl, ROOM)
-      const observer = await RawSyncClient.connect(server.wsUrl, ROOM, { wantsAcks: false })
+      const writer = await RawSyncClient.connect(server.wsUrl, ROOM, { params: server.chairParams })
+      const observer = await RawSyncClient.connect(server.wsUrl, ROOM, { wantsAcks: false, params: server.chairParams })
       await Promise.all([writer.whenSynced(), observer.whenSynced()])
       const ackedAtStart = writer.acknowledged
 

@@ -15,10 +15,12 @@ import { getBody } from '../../shared/ydoc/schema.ts'
 import { readParagraphs, writeParagraphs } from '../helpers/documents.ts'
 import { RawSyncClient } from '../helpers/RawSyncClient.ts'
 import { ServerProcess } from '../helpers/ServerProcess.ts'
+import { DEMO_CONTRACT_ID } from '../../server/seed/seedDemo.ts'
 import { connectProvider, startTestServer, type TestServer, waitFor, whenSynced } from '../helpers/testServer.ts'
 
 const SEED = Number(process.env.SHUTDOWN_SEED ?? 1001)
-const ROOM = 'framework-shutdown'
+// The demo contract, of which the chair (whose token the clients use) is an owner.
+const ROOM = DEMO_CONTRACT_ID
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -60,8 +62,8 @@ describe('graceful shutdown of the server process on SIGTERM', () => {
   it(`closes sockets with 1001 mid-burst, exits 0, and keeps everything it acknowledged (seed ${SEED})`, async () => {
     const random = prng.create(SEED)
     const server = await ServerProcess.start(dataDir)
-    const writer = await RawSyncClient.connect(server.wsUrl, ROOM)
-    const observer = await RawSyncClient.connect(server.wsUrl, ROOM, { wantsAcks: false })
+    const writer = await RawSyncClient.connect(server.wsUrl, ROOM, { params: server.chairParams })
+    const observer = await RawSyncClient.connect(server.wsUrl, ROOM, { wantsAcks: false, params: server.chairParams })
     await Promise.all([writer.whenSynced(), observer.whenSynced()])
 
     const messageOf = new Map<string, number>()
@@ -81,7 +83,7 @@ describe('graceful shutdown of the server process on SIGTERM', () => {
     expect(acknowledged.length).toBeGreaterThanOrEqual(15)
 
     const restarted = await ServerProcess.start(dataDir)
-    const reader = await RawSyncClient.connect(restarted.wsUrl, ROOM)
+    const reader = await RawSyncClient.connect(restarted.wsUrl, ROOM, { params: restarted.chairParams })
     await reader.whenSynced()
     const recovered = new Set(tokensIn(reader.doc))
     expect(acknowledged.filter((token) => !recovered.has(token)), 'acknowledged tokens missing after the restart').toEqual([])
