@@ -46,6 +46,8 @@ export class Connection {
   #updatesAcknowledged = 0
   #queue: Promise<void> = Promise.resolve()
   #isClosed = false
+  /** Closed by the server over a refusal: the connection's queued updates are dropped. */
+  #isRefused = false
 
   constructor(init: { socket: WebSocket; principal: Principal; contractId: ContractId; role: Role; wantsAcks: boolean }) {
     this.socket = init.socket
@@ -71,14 +73,19 @@ export class Connection {
     return true
   }
 
+  /** True once the server has closed this connection with a refusal. */
+  get isRefused(): boolean {
+    return this.#isRefused
+  }
+
   /**
    * Runs `task` after every task enqueued before it has finished, so a connection's updates
-   * go through the asynchronous pipeline in the order they were sent. Tasks of a connection
-   * that has closed are skipped; a task's rejection is handed to `onError`, once.
+   * go through the asynchronous pipeline in the order they were sent. Every task runs, even
+   * after the peer has gone (what it sent had fully arrived); a task's rejection is handed to
+   * `onError`.
    */
   enqueue(task: () => Promise<void> | void, onError: (error: unknown) => void): void {
     this.#queue = this.#queue.then(async () => {
-      if (this.#isClosed) return
       try {
         await task()
       } catch (error) {
@@ -127,6 +134,7 @@ export class Connection {
       this.socket.send(encoding.toUint8Array(encoder), { binary: true })
     }
     this.#isClosed = true
+    this.#isRefused = code !== 1000 && code !== 1001
     this.socket.close(code, truncateUtf8(reason, MAX_CLOSE_REASON_BYTES))
   }
 }

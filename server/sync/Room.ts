@@ -59,8 +59,9 @@ export class Room {
   /** The whole document encoded, reused for every join from scratch until the next change. */
   #fullState: Uint8Array | null = null
   #compaction: Promise<void> | null = null
-  /** Updates written ahead but not yet applied; the room must not unload while any is. */
+  /** Updates received and not yet applied or dropped; the room must not unload while any is. */
   #inFlight = 0
+  #idleWaiters: Array<() => void> = []
   readonly #awareness = new Map<number, AwarenessEntry>()
   /** Which user each Yjs clientID belongs to, bound by the first update that used it. */
   readonly #clientOwners = new Map<number, UserId>()
@@ -134,25 +135,27 @@ export class Room {
     return settled
   }
 
-  /** Marks an update as written ahead and awaiting `apply` (or `abandon`). */
+  /** Marks an update as received: it will be applied or dropped, then `endWrite` is called. */
   beginWrite(): void {
     this.#inFlight++
   }
 
-  /** Marks a written-ahead update as failed: it was not stored, so it is not applied. */
-  abandonWrite(): void {
+  /** Marks a received update as done with (applied, or refused and dropped). */
+  endWrite(): void {
     this.#inFlight--
+    if (this.#inFlight === 0) for (const wake of this.#idleWaiters.splice(0)) wake()
   }
 
-  get hasWritesInFlight(): boolean {
-    return this.#inFlight > 0
+  /** Resolves once every received update has been applied or dropped. */
+  whenWritesSettled(): Promise<void> {
+    if (this.#inFlight === 0) return Promise.resolve()
+    return new Promise((resolve) => this.#idleWaiters.push(resolve))
   }
 
   /**
    * Applies a durable update and sends the received bytes to every other connection. The update must have passed the pipeline.
    */
   apply(update: Uint8Array, seq: number, origin: Connection | null): void {
-    this.#inFlight--
     Y.applyUpdate(this.doc, update, origin)
     this.#appliedSeq = Math.max(this.#appliedSeq, seq)
     this.#fullState = null

@@ -222,7 +222,7 @@ export class SyncServer {
 
   /** Unloads a room once every update written for it is applied and the log is compacted. */
   async #unload(room: Room): Promise<void> {
-    while (room.hasWritesInFlight) await this.#wal.drain()
+    await room.whenWritesSettled()
     try {
       await room.compact()
     } catch (error) {

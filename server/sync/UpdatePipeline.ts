@@ -40,7 +40,8 @@ export async function processUpdate(parts: PipelineParts, room: Room, connection
   }
   await attribute(parts.hooks, room, context)
   parts.hooks.validate(context)
-  const seq = await writeAhead(parts.wal, room, update)
+  // Step 5, write ahead: appended to the store (group commit) and awaited until durable.
+  const seq = await parts.wal.append(room.name, update)
   room.apply(update, seq, connection)
   connection.acknowledge(n)
 }
@@ -70,15 +71,4 @@ async function attribute(hooks: RefereeHooks, room: Room, context: UpdateContext
     }
   }
   hooks.attribute(context)
-}
-
-/** Step 5: append to the store (group commit) and wait until it is durable. */
-async function writeAhead(wal: WriteAheadLog, room: Room, update: Uint8Array): Promise<number> {
-  room.beginWrite()
-  try {
-    return await wal.append(room.name, update)
-  } catch (error) {
-    room.abandonWrite()
-    throw error
-  }
 }

@@ -90,15 +90,19 @@ export function handleClientMessage(
       return
     case 'update': {
       const n = connection.countUpdateReceived()
+      // Counted from arrival, so the room cannot unload before a queued update is stored.
+      room.beginWrite()
       connection.enqueue(async () => {
         try {
-          await processUpdate(parts, room, connection, message.update, n)
+          // After a refusal nothing more from this connection is taken.
+          if (!connection.isRefused) await processUpdate(parts, room, connection, message.update, n)
         } catch (error) {
           // Its content is in the step 2 still to come, which the client computed after it.
           const isCoveredByStep2 = error instanceof SyncRefusal && error.isMissingDependency && connection.isCatchingUp && !message.isSyncStep2
           if (!isCoveredByStep2) throw error
         } finally {
           if (message.isSyncStep2) connection.isCatchingUp = false
+          room.endWrite()
         }
       }, onError)
       return

@@ -4,6 +4,7 @@
  * step 2 that carries its offline edits.
  */
 import { afterEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
 import type { WebsocketProvider } from 'y-websocket'
 import { readParagraphs, writeParagraphs } from '../helpers/documents.ts'
 import { connectProvider, startTestServer, type TestServer, waitFor, whenSynced } from '../helpers/testServer.ts'
@@ -58,5 +59,23 @@ describe('stock provider habits', () => {
     expect(readParagraphs(b.doc).sort()).toEqual(['Typed as the connection returned', 'Written offline'])
     expect(closes).toEqual([])
     expect(a.shouldConnect).toBe(true)
+  })
+
+  it('closing the page right after typing keeps everything typed', async () => {
+    server = await startTestServer()
+    const a = connect()
+    await whenSynced(a)
+    for (let i = 1; i <= 10; i++) writeParagraphs(a.doc, [`Keystroke ${i}`])
+    a.destroy()
+    const stored = async () => {
+      const doc = new Y.Doc()
+      const { snapshot, updates } = await server.store.loadDocument('habits')
+      if (snapshot) Y.applyUpdate(doc, snapshot)
+      for (const { data } of updates) Y.applyUpdate(doc, data)
+      return readParagraphs(doc).length
+    }
+    const deadline = Date.now() + 10_000
+    while ((await stored()) < 10 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(await stored()).toBe(10)
   })
 })
