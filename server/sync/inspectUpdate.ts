@@ -60,18 +60,9 @@ export function inspectUpdate(update: Uint8Array, knownClock: (client: number) =
     if (to > known(client)) authoringClients.add(client)
   }
 
-  /** True when the struct with this id exists in the document or in the update. */
-  const exists = (id: Y.ID): boolean => {
-    if (id.clock < known(id.client)) return true
-    const range = ranges.get(id.client)
-    return range !== undefined && id.clock >= range.from && id.clock < range.to
-  }
   for (const struct of decoded.structs) {
     if (!(struct instanceof Y.Item)) continue
-    const refs = [struct.origin, struct.rightOrigin, struct.parent instanceof Y.ID ? struct.parent : null]
-    for (const ref of refs) {
-      if (ref === null) continue
-      if (!exists(ref)) throw SyncRefusal.missingDependency('The update refers to text the server does not have.')
+    for (const ref of refsOf(struct)) {
       // Yjs does not wait for a struct of the item's own client: it must come earlier, or
       // applying the update throws (after it was written ahead, so the room could never load).
       if (ref.client === struct.id.client && ref.clock >= struct.id.clock) {
@@ -82,6 +73,7 @@ export function inspectUpdate(update: Uint8Array, knownClock: (client: number) =
       throw SyncRefusal.malformed('An item has neither a parent nor a neighbour.')
     }
   }
+  assertIntegrable(decoded.structs, known)
 
   let hasDeletions = false
   for (const [client, deletions] of decoded.ds.clients) {
@@ -93,4 +85,45 @@ export function inspectUpdate(update: Uint8Array, knownClock: (client: number) =
   }
 
   return { authoringClients, isEffective: authoringClients.size > 0 || hasDeletions, decoded }
+}
+
+/** The structs an item refers to: its neighbours at insertion and its parent, when an item. */
+function refsOf(item: Y.Item): Y.ID[] {
+  return [item.origin, item.rightOrigin, item.parent instanceof Y.ID ? item.parent : null].filter((ref): ref is Y.ID => ref !== null)
+}
+
+/**
+ * Replays the order in which Yjs integrates an update: a struct goes in once every struct it
+ * refers to is in the document or already went in from this update. Structs that never go in
+ * (a reference to text nobody has, or references that wait on each other in a cycle) would
+ * stay pending in the room's document for ever, so the update is refused.
+ */
+function assertIntegrable(structs: DecodedUpdate['structs'], knownClock: (client: number) => number): void {
+  const clocks = new Map<number, number>()
+  const clockOf = (client: number) => clocks.get(client) ?? knownClock(client)
+  const queues = new Map<number, Array<Y.Item | Y.GC | Y.Skip>>()
+  for (const struct of structs) {
+    if (struct.id.clock + struct.length <= knownClock(struct.id.client)) continue
+    const queue = queues.get(struct.id.client)
+    if (queue) queue.push(struct)
+    else queues.set(struct.id.client, [struct])
+  }
+  const isReady = (struct: Y.Item | Y.GC | Y.Skip) =>
+    !(struct instanceof Y.Item) || refsOf(struct).every((ref) => ref.clock < clockOf(ref.client))
+  let isProgressing = true
+  while (isProgressing && queues.size > 0) {
+    isProgressing = false
+    for (const [client, queue] of queues) {
+      let next = 0
+      while (next < queue.length && isReady(queue[next]!)) {
+        const struct = queue[next]!
+        clocks.set(client, struct.id.clock + struct.length)
+        next++
+      }
+      if (next > 0) isProgressing = true
+      if (next === queue.length) queues.delete(client)
+      else queue.splice(0, next)
+    }
+  }
+  if (queues.size > 0) throw SyncRefusal.missingDependency('The update refers to text the server does not have.')
 }

@@ -102,3 +102,24 @@ export function updateNamingAClientTwice(clientId: number): Uint8Array {
   }
   return Uint8Array.of(2, ...sectionOf(first), ...sectionOf(second), 0)
 }
+
+/**
+ * Hand-encoded (v1): two items of two clients, each inserted after the other's. Every
+ * reference exists inside the update, yet neither can go in first: Yjs would keep both
+ * pending for ever.
+ */
+export function updateWithCrossedOrigins(clientA: number, clientB: number): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, 2) // two client sections
+  for (const [own, other] of [[clientA, clientB], [clientB, clientA]] as const) {
+    encoding.writeVarUint(encoder, 1) // one struct
+    encoding.writeVarUint(encoder, own)
+    encoding.writeVarUint(encoder, 0) // at clock 0
+    encoding.writeUint8(encoder, 4 | 0x80) // string content, with an origin
+    encoding.writeVarUint(encoder, other) // origin: the other client's item
+    encoding.writeVarUint(encoder, 0)
+    encoding.writeVarString(encoder, 'x')
+  }
+  encoding.writeVarUint(encoder, 0) // empty delete set
+  return encoding.toUint8Array(encoder)
+}

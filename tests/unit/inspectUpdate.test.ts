@@ -15,7 +15,7 @@ import { type UpdateInspection, inspectUpdate } from '../../server/sync/inspectU
 import { SyncRefusal } from '../../server/sync/SyncRefusal.ts'
 import { CloseCode } from '../../shared/protocol/closeCodes.ts'
 import { getBody } from '../../shared/ydoc/schema.ts'
-import { change, docWithClient, selfReferencingUpdate, updateNamingAClientTwice } from '../helpers/brokenUpdates.ts'
+import { change, docWithClient, selfReferencingUpdate, updateNamingAClientTwice, updateWithCrossedOrigins } from '../helpers/brokenUpdates.ts'
 import { readParagraphs, writeParagraphs } from '../helpers/documents.ts'
 
 /** A document writing under a fixed clientID, so failures name the same clients every run. */
@@ -204,5 +204,13 @@ describe('inspectUpdate', () => {
     expect(halfApplied.store.pendingStructs).not.toBeNull()
 
     expect(refusalCode(() => inspectAgainst(docOf(1), update))).toBe(CloseCode.malformed)
+  })
+
+  it('refuses items whose origins wait on each other in a cycle, which Yjs would keep pending for ever (4409)', () => {
+    const update = updateWithCrossedOrigins(8, 9)
+    expect(refusalCode(() => inspectAgainst(new Y.Doc(), update))).toBe(CloseCode.updateRejected)
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, update)
+    expect(doc.store.pendingStructs).not.toBeNull()
   })
 })
