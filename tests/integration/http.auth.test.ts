@@ -3,6 +3,7 @@
  * CSRF, session fixation, expiry, API tokens, invitations and role changes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hashSecret } from '../../server/auth/secrets.ts'
 import { ApiClient } from '../helpers/httpClient.ts'
 import { DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/testServer.ts'
 
@@ -67,6 +68,25 @@ describe('accounts over HTTP', () => {
     const attacker = client()
     const old = await attacker.request('GET', '/api/session', undefined, { Cookie: `concordat.sid=${first}` })
     expect(old.status).toBe(401)
+  })
+
+  it('signs nobody in with a session past its idle expiry or its absolute lifetime', async () => {
+    const chair = client()
+    await chair.signIn('chair@demo.test', DEMO_PASSWORD)
+    const signed = decodeURIComponent(chair.cookie('concordat.sid')!)
+    const stored = hashSecret(signed.slice(2, signed.lastIndexOf('.')))
+    const record = (await server.store.accounts.getSession(stored))!
+    await server.store.accounts.saveSession({ ...record, expiresAt: Date.now() - 1 })
+    expect((await chair.request('GET', '/api/session')).status).toBe(401)
+
+    const again = client()
+    await again.signIn('chair@demo.test', DEMO_PASSWORD)
+    const signedAgain = decodeURIComponent(again.cookie('concordat.sid')!)
+    const id = hashSecret(signedAgain.slice(2, signedAgain.lastIndexOf('.')))
+    const fresh = (await server.store.accounts.getSession(id))!
+    const data = { ...JSON.parse(fresh.data), signedInAt: Date.now() - 8 * 24 * 60 * 60 * 1000 }
+    await server.store.accounts.saveSession({ ...fresh, data: JSON.stringify(data) })
+    expect((await again.request('GET', '/api/session')).status).toBe(401)
   })
 
   it('issues bearer tokens that work without cookies and stop working once revoked', async () => {
