@@ -60,7 +60,31 @@ export function openSqlite(dataDir: string): OpenDatabase {
   database.pragma('synchronous = FULL')
   database.pragma('busy_timeout = 5000')
   database.pragma('foreign_keys = ON')
-  return { engine: 'sqlite', db: new Kysely<Tables>({ dialect: new SqliteDialect({ database }) }) }
+  return { engine: 'sqlite', db: new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }) }
+}
+
+/** Distinct SQL texts kept prepared; beyond this the cache starts afresh. */
+const STATEMENT_CACHE_SIZE = 500
+
+/**
+ * Kysely prepares every query anew, which costs more than running it on the hot path (the
+ * group commit). Queries come from a handful of builders, so the SQL texts repeat: keep their
+ * prepared statements. better-sqlite3 runs one statement at a time, so reuse is safe.
+ */
+function withStatementCache(database: BetterSqlite3.Database) {
+  const cache = new Map<string, BetterSqlite3.Statement>()
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      let statement = cache.get(sql)
+      if (!statement) {
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear()
+        statement = database.prepare(sql)
+        cache.set(sql, statement)
+      }
+      return statement
+    },
+  }
 }
 
 export interface PostgresOptions {
