@@ -43,9 +43,13 @@ export interface Tables {
   settings: { key: string; value: string }
 }
 
+export type SqliteDatabase = BetterSqlite3.Database
+
 export interface OpenDatabase {
   readonly engine: Engine
   readonly db: Kysely<Tables>
+  /** The SQLite connection itself, for the store's synchronous hot path. */
+  readonly sqlite?: SqliteDatabase
 }
 
 /**
@@ -60,7 +64,7 @@ export function openSqlite(dataDir: string): OpenDatabase {
   database.pragma('synchronous = FULL')
   database.pragma('busy_timeout = 5000')
   database.pragma('foreign_keys = ON')
-  return { engine: 'sqlite', db: new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }) }
+  return { engine: 'sqlite', db: new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }), sqlite: database }
 }
 
 /** Distinct SQL texts kept prepared; beyond this the cache starts afresh. */

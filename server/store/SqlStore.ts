@@ -2,9 +2,9 @@
  * The store on SQL, written once with Kysely for both SQLite and PostgreSQL: the one place
  * that holds query code.
  */
-import { sql } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { AppendRequest, Store, StoredDocument, StoredUpdate } from './Store.ts'
-import { type OpenDatabase, type PostgresOptions, openPostgres, openSqlite } from './Database.ts'
+import { type OpenDatabase, type PostgresOptions, type SqliteDatabase, type Tables, openPostgres, openSqlite } from './Database.ts'
 import { migrateToLatest } from './migrations.ts'
 import { SqlAccountStore } from './SqlAccountStore.ts'
 
@@ -29,10 +29,11 @@ export class SqlStore implements Store {
   readonly accounts: SqlAccountStore
   readonly #db
 
-  private constructor({ engine, db }: OpenDatabase) {
+  private constructor({ engine, db, sqlite }: OpenDatabase) {
     this.engine = engine
     this.#db = db
     this.accounts = new SqlAccountStore(db)
+    this.#appendOnSqlite = sqlite ? prepareSqliteAppend(db, sqlite) : null
   }
 
   /** Opens the database, runs the migrations, and returns the store ready for use. */
@@ -73,38 +74,36 @@ export class SqlStore implements Store {
     if (batch.length === 0) return []
     const countByDoc = new Map<string, number>()
     for (const { docName } of batch) countByDoc.set(docName, (countByDoc.get(docName) ?? 0) + 1)
+    // Reserve a range of seqs per document; the row locks serialise concurrent writers
+    // (several instances on one PostgreSQL) so each range is theirs alone, and taking them in
+    // name order keeps two writers from deadlocking.
+    const reservations = [...countByDoc].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, count]) => reservationRow(name, count))
+    const appendOnSqlite = this.#appendOnSqlite
+    if (appendOnSqlite) {
+      // Holding Kysely's connection keeps its own transactions (compaction) out meanwhile.
+      return this.#db.connection().execute(async () => appendOnSqlite(reservations, batch))
+    }
 
     return this.#db.transaction().execute(async (trx) => {
-      // Reserve a range of seqs per document in one statement; the row locks serialise
-      // concurrent writers (several instances on one PostgreSQL) so each range is theirs
-      // alone, and taking them in name order keeps two writers from deadlocking.
-      const reservations = [...countByDoc].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      const nextSeq = new Map<string, number>()
+      const firstSeq = new Map<string, number>()
       for (let start = 0; start < reservations.length; start += INSERT_CHUNK) {
-        const rows = await trx
-          .insertInto('documents')
-          .values(reservations.slice(start, start + INSERT_CHUNK).map(([name, count]) => ({ name, last_seq: count, snapshot: null, snapshot_seq: 0 })))
-          .onConflict((oc) => oc.column('name').doUpdateSet({ last_seq: sql<number>`documents.last_seq + excluded.last_seq` }))
-          .returning(['name', 'last_seq'])
-          .execute()
-        for (const row of rows) nextSeq.set(row.name, Number(row.last_seq) - countByDoc.get(row.name)! + 1)
+        const rows = await reserveSeqs(trx, reservations.slice(start, start + INSERT_CHUNK)).execute()
+        for (const row of rows) firstSeq.set(row.name, Number(row.last_seq) - countByDoc.get(row.name)! + 1)
       }
-      const seqs = batch.map(({ docName }) => {
-        const seq = nextSeq.get(docName)!
-        nextSeq.set(docName, seq + 1)
-        return seq
-      })
-      for (let start = 0; start < batch.length; start += INSERT_CHUNK) {
-        const rows = batch.slice(start, start + INSERT_CHUNK).map((request, i) => ({
-          doc_name: request.docName,
-          seq: seqs[start + i]!,
-          data: toBuffer(request.update),
-        }))
-        await trx.insertInto('document_updates').values(rows).execute()
+      const rows = updateRows(batch, firstSeq)
+      for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+        await insertUpdates(trx, rows.slice(start, start + INSERT_CHUNK)).execute()
       }
-      return seqs
+      return rows.map((row) => row.seq)
     })
   }
+
+  /**
+   * The group commit on SQLite, the hot path of the embedded store: the same statements as
+   * above (compiled once by the same builders), prepared once, run in one synchronous
+   * transaction. Kysely's per-query building and promise hops would cost more than the work.
+   */
+  readonly #appendOnSqlite: ((reservations: ReservationRow[], batch: readonly AppendRequest[]) => number[]) | null
 
   async updatesSince(docName: string, afterSeq: number): Promise<StoredUpdate[]> {
     const rows = await this.#db
@@ -138,6 +137,68 @@ export class SqlStore implements Store {
   async close(): Promise<void> {
     await this.#db.destroy()
   }
+}
+
+type ReservationRow = Tables['documents']
+type UpdateRow = Tables['document_updates']
+
+function reservationRow(name: string, count: number): ReservationRow {
+  return { name, last_seq: count, snapshot: null, snapshot_seq: 0 }
+}
+
+/** Reserves `last_seq` ranges: inserts each document, or advances its counter by the count. */
+function reserveSeqs(db: Kysely<Tables>, rows: ReservationRow[]) {
+  return db
+    .insertInto('documents')
+    .values(rows)
+    .onConflict((oc) => oc.column('name').doUpdateSet({ last_seq: sql<number>`documents.last_seq + excluded.last_seq` }))
+    .returning(['name', 'last_seq'])
+}
+
+function insertUpdates(db: Kysely<Tables>, rows: UpdateRow[]) {
+  return db.insertInto('document_updates').values(rows)
+}
+
+/** The log rows of a batch, numbered on from each document's first reserved seq. */
+function updateRows(batch: readonly AppendRequest[], firstSeq: Map<string, number>): UpdateRow[] {
+  const next = new Map(firstSeq)
+  return batch.map(({ docName, update }) => {
+    const seq = next.get(docName)!
+    next.set(docName, seq + 1)
+    return { doc_name: docName, seq, data: toBuffer(update) }
+  })
+}
+
+/**
+ * Compiles a one-row statement with marker values and returns it with a function that lays
+ * out a row's values in the statement's parameter order.
+ */
+function compileOneRow<Row extends object>(build: (row: Row) => { compile(): { sql: string; parameters: readonly unknown[] } }, keys: readonly (keyof Row)[]) {
+  const markers = Object.fromEntries(keys.map((key, i) => [key, `\u0000marker${i}`])) as Row
+  const compiled = build(markers).compile()
+  const order = compiled.parameters.map((parameter) => {
+    const index = keys.findIndex((key) => markers[key] === parameter)
+    if (index < 0) throw new Error(`Unexpected parameter in ${compiled.sql}`)
+    return keys[index]!
+  })
+  return { sql: compiled.sql, parameters: (row: Row) => order.map((key) => row[key]) }
+}
+
+function prepareSqliteAppend(db: Kysely<Tables>, sqlite: SqliteDatabase) {
+  const reserve = compileOneRow<ReservationRow>((row) => reserveSeqs(db, [row]), ['name', 'last_seq', 'snapshot', 'snapshot_seq'])
+  const insert = compileOneRow<UpdateRow>((row) => insertUpdates(db, [row]), ['doc_name', 'seq', 'data'])
+  const reserveStatement = sqlite.prepare(reserve.sql)
+  const insertStatement = sqlite.prepare(insert.sql)
+  return sqlite.transaction((reservations: ReservationRow[], batch: readonly AppendRequest[]): number[] => {
+    const firstSeq = new Map<string, number>()
+    for (const reservation of reservations) {
+      const row = reserveStatement.get(...reserve.parameters(reservation)) as { last_seq: number }
+      firstSeq.set(reservation.name, row.last_seq - reservation.last_seq + 1)
+    }
+    const rows = updateRows(batch, firstSeq)
+    for (const row of rows) insertStatement.run(...insert.parameters(row))
+    return rows.map((row) => row.seq)
+  })
 }
 
 /** Where the store lives: PostgreSQL when a URL is given, else SQLite in `dataDir`. */
