@@ -15,11 +15,18 @@ interface Pending {
 export interface WriteAheadLogOptions {
   /** Most updates in one transaction (default 2000); the rest wait for the next. */
   readonly maxBatch?: number
+  /**
+   * How long the first update of a batch waits for others to join it (default 5 ms). Each
+   * commit costs an fsync and its bookkeeping whatever it carries; waiting a few milliseconds,
+   * far below what a person notices, lets one commit carry the updates of many typists.
+   */
+  readonly commitWindowMs?: number
 }
 
 export class WriteAheadLog {
   readonly #store: DocumentStore
   readonly #maxBatch: number
+  readonly #commitWindowMs: number
   #queue: Pending[] = []
   #isScheduled = false
   #flushing: Promise<void> | null = null
@@ -27,6 +34,7 @@ export class WriteAheadLog {
   constructor(store: DocumentStore, options: WriteAheadLogOptions = {}) {
     this.#store = store
     this.#maxBatch = options.maxBatch ?? 2000
+    this.#commitWindowMs = options.commitWindowMs ?? 5
   }
 
   /**
@@ -51,15 +59,16 @@ export class WriteAheadLog {
   #schedule(): void {
     if (this.#isScheduled || this.#flushing) return
     this.#isScheduled = true
-    // Wait for the rest of this turn of the event loop: whatever arrives in the same burst of
-    // socket reads joins the same transaction.
-    setImmediate(() => {
+    const flush = () => {
       this.#isScheduled = false
       this.#flushing = this.#flush().finally(() => {
         this.#flushing = null
         if (this.#queue.length > 0) this.#schedule()
       })
-    })
+    }
+    // Whatever arrives within the window joins the same transaction.
+    if (this.#commitWindowMs > 0) setTimeout(flush, this.#commitWindowMs)
+    else setImmediate(flush)
   }
 
   async #flush(): Promise<void> {

@@ -7,7 +7,6 @@ import * as decoding from 'lib0/decoding'
 import { MessageType, SyncStep } from '../../shared/protocol/messages.ts'
 import type { Connection } from './Connection.ts'
 import type { Room } from './Room.ts'
-import { encodeSyncMessage } from './Room.ts'
 import { SyncRefusal } from './SyncRefusal.ts'
 import { type PipelineParts, processUpdate } from './UpdatePipeline.ts'
 
@@ -86,7 +85,7 @@ export function handleClientMessage(
   switch (message.kind) {
     case 'syncStep1':
       connection.isCatchingUp = true
-      connection.send(encodeSyncMessage(SyncStep.step2, room.encodeStateFor(message.stateVector)))
+      connection.send(room.syncStep2For(message.stateVector))
       return
     case 'update': {
       const n = connection.countUpdateReceived()
