@@ -1,0 +1,158 @@
+/**
+ * Printing the scenario tables and judging Concordat's targets against the other two servers
+ * measured in the same run.
+ */
+import type { ServerKind } from './ServerUnderTest.ts'
+import { SERVER_LABELS } from './ServerUnderTest.ts'
+import type { ColdJoinResult, FanOutResult, ManyRoomsResult } from './scenarios.ts'
+
+export type ByServer<T> = Partial<Record<ServerKind, T>>
+
+export interface Target {
+  readonly name: string
+  /** Concordat's figure and what it is compared with (already multiplied by the allowance). */
+  readonly concordat: number
+  readonly limit: number
+  readonly unit: string
+  /** Concordat's figure divided by the comparison server's. */
+  readonly ratio: number
+  readonly allowedRatio: number
+  readonly against: ServerKind
+  readonly isMet: boolean
+}
+
+function fixed(value: number | null | undefined, digits = 2): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(digits)
+}
+
+function table(headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
+  const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].map((l) => `  ${l}`).join('\n')
+}
+
+function closes(unexpected: Record<string, number>): string {
+  const entries = Object.entries(unexpected)
+  return entries.length ? entries.map(([code, n]) => `${n}×${code}`).join(' ') : '0'
+}
+
+function ratioLine<T>(results: ByServer<T>, figure: (r: T) => number, unit: string): string {
+  const concordat = results.concordat
+  if (!concordat) return ''
+  const parts: string[] = []
+  for (const other of ['reference', 'relay'] as const) {
+    const result = results[other]
+    if (result) parts.push(`Concordat/${other} = ${fixed(figure(concordat) / figure(result))}×`)
+  }
+  return parts.length ? `  ratios (${unit}): ${parts.join(',  ')}` : ''
+}
+
+export function printFanOut(clients: number, results: ByServer<FanOutResult>, settings: { writers: number; writerRate: number; seconds: number }): string {
+  const rows = Object.entries(results).map(([kind, r]) => [
+    SERVER_LABELS[kind as ServerKind],
+    String(r.editsSent),
+    `${r.deliveries}/${r.expectedDeliveries}`,
+    `${fixed(r.serverCpuMs, 0)} (${fixed(r.serverSystemCpuMs, 0)}/${fixed(r.serverThreadCpuMs.other ?? 0, 0)})`,
+    fixed(r.cpuUsPerDelivery),
+    fixed(r.latencyP50Ms),
+    fixed(r.latencyP99Ms),
+    `${fixed(r.serverLoopDelayP99Ms, 1)}/${fixed(r.serverLoopDelayMaxMs, 0)}`,
+    fixed(r.loadCpuPercent, 0),
+    fixed(r.machineBusyPercent, 0),
+    `${fixed(r.otherCpuPercent, 0)} (${fixed(r.idleMachinePercent, 0)})`,
+    closes(r.unexpectedCloses),
+  ])
+  return [
+    `Scenario 1 — fan-out: ${clients} clients in one room, ${settings.writers} writers × ${settings.writerRate} edits/s, ${settings.seconds} s measured`,
+    table(['server', 'edits', 'delivered/expected', 'server CPU ms (kernel/other threads)', 'CPU µs/delivery', 'p50 ms', 'p99 ms', 'server loop lag p99/max ms', 'load CPU %', 'machine %', 'others % (idle before)', 'closes'], rows),
+    ratioLine(results, (r) => r.cpuUsPerDelivery, 'CPU µs per delivery'),
+  ].join('\n')
+}
+
+export function printManyRooms(results: ByServer<ManyRoomsResult>, settings: { rooms: number; roomRate: number; seconds: number }): string {
+  const rows = Object.entries(results).map(([kind, r]) => [
+    SERVER_LABELS[kind as ServerKind],
+    String(r.editsSent),
+    `${r.deliveries}/${r.expectedDeliveries}`,
+    `${fixed(r.serverCpuMs, 0)} (${fixed(r.serverSystemCpuMs, 0)}/${fixed(r.serverThreadCpuMs.other ?? 0, 0)})`,
+    fixed(r.cpuUsPerEdit, 1),
+    fixed(r.latencyP50Ms),
+    fixed(r.latencyP99Ms),
+    `${fixed(r.serverLoopDelayP99Ms, 1)}/${fixed(r.serverLoopDelayMaxMs, 0)}`,
+    fixed(r.loadCpuPercent, 0),
+    fixed(r.machineBusyPercent, 0),
+    `${fixed(r.otherCpuPercent, 0)} (${fixed(r.idleMachinePercent, 0)})`,
+    closes(r.unexpectedCloses),
+  ])
+  const memoryRows = Object.entries(results).map(([kind, r]) => [
+    SERVER_LABELS[kind as ServerKind],
+    String(r.loadedRooms ?? '—'),
+    fixed(r.rssKbPerRoom, 1),
+    fixed(r.heapKbPerRoom, 1),
+  ])
+  return [
+    `Scenario 2 — many rooms: ${settings.rooms} rooms × 2 clients, each client ${settings.roomRate} edit/s, ${settings.seconds} s measured`,
+    table(['server', 'edits', 'delivered/expected', 'server CPU ms (kernel/other threads)', 'CPU µs/edit', 'p50 ms', 'p99 ms', 'server loop lag p99/max ms', 'load CPU %', 'machine %', 'others % (idle before)', 'closes'], rows),
+    ratioLine(results, (r) => r.cpuUsPerEdit, 'CPU µs per edit'),
+    '',
+    `Scenario 4 — memory per loaded room (the ${settings.rooms} rooms above, each with its 2 connections and ~${Math.round(settings.roomRate * 2 * settings.seconds)}+ edits; after GC)`,
+    table(['server', 'rooms held', 'RSS KB/room', 'heap+external KB/room'], memoryRows),
+    ratioLine(results, (r) => r.rssKbPerRoom, 'RSS per room'),
+  ].join('\n')
+}
+
+export function printColdJoin(results: ByServer<ColdJoinResult>): string {
+  const any = Object.values(results)[0]
+  const rows = Object.entries(results).map(([kind, r]) => [
+    SERVER_LABELS[kind as ServerKind],
+    String(r.joins),
+    fixed(r.meanCpuMs),
+    fixed(r.medianCpuMs),
+    fixed(r.firstCpuMs),
+    fixed(Math.max(...r.cpuMsPerJoin)),
+    fixed(r.medianJoinWallMs, 0),
+    String(r.syncStep2Bytes),
+    String(r.bodyLength),
+    fixed(r.idleMachinePercent, 0),
+  ])
+  return [
+    `Scenario 3 — cold join: a ${any?.seedBytes ?? '?'}-byte 300-clause contract, fresh clients joining one after another`,
+    table(['server', 'joins', 'CPU ms/join (mean)', 'median', 'first', 'max', 'join wall ms (median)', 'step-2 bytes', 'clauses', 'others % before'], rows),
+    ratioLine(results, (r) => r.meanCpuMs, 'mean CPU ms per join'),
+    '  (the relay holds no document: its joiners get an empty step 2, so it is no floor for joins)',
+  ].join('\n')
+}
+
+function target(name: string, concordat: number, other: number, allowedRatio: number, against: ServerKind, unit: string): Target {
+  const ratio = concordat / other
+  return { name, concordat, limit: other * allowedRatio, unit, ratio, allowedRatio, against, isMet: ratio <= allowedRatio }
+}
+
+/** Concordat's targets, for the scenarios and servers that were run. */
+export function judgeTargets(fanOut: Record<number, ByServer<FanOutResult>>, manyRooms: ByServer<ManyRoomsResult> | null, coldJoin: ByServer<ColdJoinResult> | null): Target[] {
+  const targets: Target[] = []
+  for (const [clients, results] of Object.entries(fanOut)) {
+    if (results.concordat && results.relay) {
+      targets.push(target(`fan-out ${clients} clients: CPU per delivery ≤ 1.3× the relay`, results.concordat.cpuUsPerDelivery, results.relay.cpuUsPerDelivery, 1.3, 'relay', 'µs'))
+    }
+  }
+  if (manyRooms?.concordat && manyRooms.reference) {
+    targets.push(target('many rooms: CPU per edit ≤ the reference', manyRooms.concordat.cpuUsPerEdit, manyRooms.reference.cpuUsPerEdit, 1, 'reference', 'µs'))
+  }
+  if (coldJoin?.concordat && coldJoin.reference) {
+    targets.push(target('cold join: CPU per join ≤ 0.5× the reference', coldJoin.concordat.meanCpuMs, coldJoin.reference.meanCpuMs, 0.5, 'reference', 'ms'))
+  }
+  return targets
+}
+
+export function printTargets(targets: readonly Target[]): string {
+  if (targets.length === 0) return 'Targets: none could be judged (Concordat and its comparison server must both run).'
+  const rows = targets.map((t) => [
+    t.name,
+    `${fixed(t.concordat)} ${t.unit}`,
+    `${fixed(t.limit)} ${t.unit}`,
+    `${fixed(t.ratio)}× ${t.against}`,
+    t.isMet ? 'MET' : 'MISSED',
+  ])
+  return ['Targets', table(['target', 'Concordat', 'limit', 'ratio', 'result'], rows)].join('\n')
+}

@@ -1,0 +1,150 @@
+/**
+ * `npm run bench`: Concordat's sync server against the reference `@y/websocket-server` and a
+ * bare `ws` relay, side by side in one run on one machine, under the same load.
+ *
+ * Each server runs as a child process of its own, started afresh for every scenario; the load
+ * comes from separate worker processes speaking the y-websocket protocol with real Y.Docs.
+ * Server CPU is the server process's own `process.cpuUsage()` (all its threads), read over IPC
+ * before and after each measured window. Prints a table per scenario, the ratios and whether
+ * Concordat's targets are met, and writes everything to bench/results/latest.json.
+ *
+ * `npm run bench -- --quick` is a smoke run of about a minute; see settings.ts for the
+ * environment variables (BENCH_SECONDS, BENCH_SERVERS, BENCH_SCENARIOS, BENCH_CPU_PROF …).
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { killAllChildren, killChildrenOnExit } from './ForkedChild.ts'
+import { LoadWorkerPool } from './LoadWorkerPool.ts'
+import { type ByServer, judgeTargets, printColdJoin, printFanOut, printManyRooms, printTargets } from './report.ts'
+import { type ColdJoinResult, type FanOutResult, type ManyRoomsResult, runColdJoin, runFanOut, runManyRooms, writeSeedContract } from './scenarios.ts'
+import { type ServerKind, ServerUnderTest, SERVER_LABELS } from './ServerUnderTest.ts'
+import { loadBenchSettings } from './settings.ts'
+
+const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url))
+
+killChildrenOnExit()
+const settings = loadBenchSettings(process.argv.slice(2), process.env)
+const startedAt = new Date()
+const scratch = mkdtempSync(join(tmpdir(), 'concordat-bench-'))
+const profileDir = settings.isProfiling ? join(RESULTS_DIR, 'profiles') : undefined
+if (profileDir) mkdirSync(profileDir, { recursive: true })
+
+const errors: Array<{ scenario: string; server: ServerKind; error: string }> = []
+const fanOut: Record<number, ByServer<FanOutResult>> = {}
+let manyRooms: ByServer<ManyRoomsResult> | null = null
+let coldJoin: ByServer<ColdJoinResult> | null = null
+const sections: string[] = []
+
+/**
+ * Which server code was measured: the commit, plus a hash of uncommitted changes under server/
+ * and shared/ (servers are started afresh per scenario, so code that changes during a run is
+ * measured half old, half new — the run then says so).
+ */
+function codeVersion(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    const commit = git('rev-parse', '--short', 'HEAD')
+    const diff = git('diff', 'HEAD', '--', 'server', 'shared')
+    if (!diff) return commit
+    let hash = 0
+    for (let i = 0; i < diff.length; i++) hash = (Math.imul(hash, 31) + diff.charCodeAt(i)) | 0
+    return `${commit}+uncommitted-${(hash >>> 0).toString(16)}`
+  } catch {
+    return 'unknown'
+  }
+}
+const codeAtStart = codeVersion()
+
+function log(line: string): void {
+  const seconds = ((Date.now() - startedAt.getTime()) / 1000).toFixed(0).padStart(4)
+  console.log(`[${seconds} s] ${line}`)
+}
+
+/** Runs `scenario` against every server in turn, each a fresh process; a failure is recorded, not fatal. */
+async function eachServer<T>(name: string, load: LoadWorkerPool, scenario: (server: ServerUnderTest) => Promise<T>, describe: (result: T) => string): Promise<ByServer<T>> {
+  const results: ByServer<T> = {}
+  for (const kind of settings.servers) {
+    let server: ServerUnderTest | null = null
+    try {
+      server = await ServerUnderTest.start(kind, { profileFile: profileDir && join(profileDir, `${name}-${kind}.cpuprofile`) })
+      const result = await scenario(server)
+      results[kind] = result
+      log(`${name} · ${SERVER_LABELS[kind]}: ${describe(result)}`)
+    } catch (error) {
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error)
+      errors.push({ scenario: name, server: kind, error: message })
+      log(`${name} · ${SERVER_LABELS[kind]}: FAILED — ${message}`)
+      await load.closeAll().catch(() => {})
+    } finally {
+      await server?.stop()
+    }
+  }
+  return results
+}
+
+async function main(): Promise<void> {
+  console.log(`Concordat sync benchmark${settings.isQuick ? ' (quick)' : ''}: ${settings.servers.join(', ')}; code ${codeAtStart}; ${cpus().length} cores, Node ${process.version}`)
+  console.log(`  ${settings.workers} load processes, ${settings.seconds} s measured after ${settings.warmupSeconds} s warm-up per run; ${settings.appliesUpdates ? 'every client applies' : 'writers apply, pure receivers only time'} the updates they receive\n`)
+  const load = await LoadWorkerPool.start(settings.workers)
+  try {
+    if (settings.scenarios.includes('fanOut')) {
+      for (const clients of settings.fanOutClients) {
+        fanOut[clients] = await eachServer(`fanout-${clients}`, load, (server) => runFanOut(server, load, settings, clients), (r) =>
+          `${r.cpuUsPerDelivery.toFixed(2)} µs/delivery, p50 ${r.latencyP50Ms?.toFixed(2)} ms, p99 ${r.latencyP99Ms?.toFixed(2)} ms`)
+        sections.push(printFanOut(clients, fanOut[clients]!, settings))
+      }
+    }
+    if (settings.scenarios.includes('manyRooms')) {
+      manyRooms = await eachServer('many-rooms', load, (server) => runManyRooms(server, load, settings), (r) =>
+        `${r.cpuUsPerEdit.toFixed(1)} µs/edit, ${r.rssKbPerRoom.toFixed(1)} KB RSS/room`)
+      sections.push(printManyRooms(manyRooms, settings))
+    }
+    if (settings.scenarios.includes('coldJoin')) {
+      const seed = writeSeedContract(scratch)
+      log(`cold join: seed contract is ${seed.bytes} bytes`)
+      coldJoin = await eachServer('cold-join', load, (server) => runColdJoin(server, load, settings, seed), (r) =>
+        `${r.meanCpuMs.toFixed(2)} ms/join (first ${r.firstCpuMs.toFixed(2)}, median ${r.medianCpuMs.toFixed(2)})`)
+      sections.push(printColdJoin(coldJoin))
+    }
+  } finally {
+    await load.stop()
+  }
+
+  const codeAtEnd = codeVersion()
+  if (codeAtEnd !== codeAtStart) console.log(`\nWARNING: the server code changed during the run (${codeAtStart} → ${codeAtEnd}); the scenarios did not all measure the same code.`)
+  const targets = judgeTargets(fanOut, manyRooms, coldJoin)
+  console.log(`\n${sections.join('\n\n')}\n\n${printTargets(targets)}`)
+  if (errors.length) console.log(`\n${errors.length} run(s) failed: ${errors.map((e) => `${e.scenario}/${e.server}`).join(', ')}`)
+
+  mkdirSync(RESULTS_DIR, { recursive: true })
+  const file = join(RESULTS_DIR, 'latest.json')
+  const json = {
+    startedAt: startedAt.toISOString(),
+    durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
+    code: { atStart: codeAtStart, atEnd: codeAtEnd },
+    machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version },
+    settings,
+    servers: SERVER_LABELS,
+    fanOut,
+    manyRooms,
+    coldJoin,
+    targets,
+    errors,
+  }
+  writeFileSync(file, `${JSON.stringify(json, (_key, value) => (value instanceof Float64Array ? undefined : value), 2)}\n`)
+  console.log(`\nResults written to ${file}${profileDir ? `; CPU profiles in ${profileDir}` : ''} (${json.durationSeconds.toFixed(0)} s in all)`)
+  if (errors.length) process.exitCode = 1
+}
+
+try {
+  await main()
+} catch (error) {
+  console.error('The benchmark failed:', error)
+  process.exitCode = 1
+} finally {
+  killAllChildren()
+  rmSync(scratch, { recursive: true, force: true })
+}
