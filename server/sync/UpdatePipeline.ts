@@ -38,8 +38,9 @@ export async function processUpdate(parts: PipelineParts, room: Room, connection
     update,
     inspection,
   }
-  await attribute(parts.hooks, room, context)
+  attribute(parts.hooks, room, context)
   parts.hooks.validate(context)
+  await bindAuthors(room, context)
   // Step 5, write ahead: appended to the store (group commit) and awaited until durable.
   const seq = await parts.wal.append(room.name, update)
   room.apply(update, seq, connection)
@@ -60,15 +61,31 @@ function authorize(connection: Connection): void {
 
 /**
  * Step 3: every new struct's clientID belongs to this user. A clientID is bound (durably) to
- * the first user who wrote with it; structs under someone else's clientID are refused, so the
- * author of every character can be trusted. The policy may add checks of its own.
+ * the first user whose update with it was accepted (see `bindAuthors`); structs under someone
+ * else's clientID are refused, so the author of every character can be trusted. The policy may
+ * add checks of its own.
  */
-async function attribute(hooks: RefereeHooks, room: Room, context: UpdateContext): Promise<void> {
+function attribute(hooks: RefereeHooks, room: Room, context: UpdateContext): void {
   for (const client of context.inspection.authoringClients) {
-    const owner = await room.bindClient(client, context.principal.userId)
-    if (owner !== context.principal.userId) {
-      throw SyncRefusal.rejected('The update was written under another person’s editing session.')
-    }
+    const owner = room.ownerOf(client)
+    if (owner !== undefined && owner !== context.principal.userId) throw writtenUnderAnotherSession()
   }
   hooks.attribute(context)
+}
+
+/**
+ * Binds the update's new clientIDs to its author, only once it has passed validation: a
+ * refused update must not claim a clientID (another person's, seen in their presence, before
+ * they have typed) and lock them out of writing with it. Two updates racing for an unbound
+ * clientID both get here; the store settles it and the later one is refused.
+ */
+async function bindAuthors(room: Room, context: UpdateContext): Promise<void> {
+  for (const client of context.inspection.authoringClients) {
+    const owner = await room.bindClient(client, context.principal.userId)
+    if (owner !== context.principal.userId) throw writtenUnderAnotherSession()
+  }
+}
+
+function writtenUnderAnotherSession(): SyncRefusal {
+  return SyncRefusal.rejected('The update was written under another person’s editing session.')
 }
