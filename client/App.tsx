@@ -10,10 +10,11 @@
  */
 import { useCallback, useEffect, useState, type ReactNode } from 'react'
 import { parseContractId, type ContractId } from '../shared/domain/ids.ts'
-import type { Role } from '../shared/domain/roles.ts'
-import type { SessionView } from '../shared/protocol/api.ts'
+import { type Role, can } from '../shared/domain/roles.ts'
+import type { SessionView, UserView } from '../shared/protocol/api.ts'
 import { currentSession, listContracts, signOut } from './api/api.ts'
 import { ContractEditor } from './editor/ContractEditor.tsx'
+import { MembersPanel } from './features/members/MembersPanel.tsx'
 import { ContractsPage } from './pages/ContractsPage.tsx'
 import { InvitePage } from './pages/InvitePage.tsx'
 import { SignInPage } from './pages/SignInPage.tsx'
@@ -98,7 +99,7 @@ export function App() {
         </button>
       </nav>
       {route.page === 'home' ? <ContractsPage onOpen={(id) => navigate(`/contracts/${id}`)} /> : null}
-      {route.page === 'contract' ? <ContractRoute key={route.contractId} contractId={route.contractId} userName={session.user.name} /> : null}
+      {route.page === 'contract' ? <ContractRoute key={route.contractId} contractId={route.contractId} user={session.user} /> : null}
       {route.page === 'invalidContract' ? (
         <Message title="This contract link is not valid">
           A contract id uses only letters, digits, hyphens and underscores. <a href="/">See your contracts</a>.
@@ -114,7 +115,7 @@ export function App() {
 }
 
 /** Looks up the person's role in the contract, then opens the editor for it. */
-function ContractRoute({ contractId, userName }: { contractId: ContractId; userName: string }) {
+function ContractRoute({ contractId, user }: { contractId: ContractId; user: UserView }) {
   const [role, setRole] = useState<Role | null | undefined>(undefined)
   useEffect(() => {
     listContracts().then(
@@ -130,7 +131,12 @@ function ContractRoute({ contractId, userName }: { contractId: ContractId; userN
       </Message>
     )
   }
-  return <ContractEditor contractId={contractId} role={role} userName={userName} />
+  return (
+    <>
+      <ContractEditor contractId={contractId} role={role} userName={user.name} />
+      {can(role, 'manageMembers') ? <MembersPanel contractId={contractId} currentUserId={user.id} /> : null}
+    </>
+  )
 }
 
 /** A page that only says something: a heading and a paragraph. */

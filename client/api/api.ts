@@ -2,7 +2,8 @@
  * Typed calls to the JSON API. The session's CSRF token is kept here and sent with every
  * state-changing request; a refusal becomes an `ApiError` carrying the server's words.
  */
-import type { ApiErrorBody, ContractListItem, InvitationView, SessionView } from '../../shared/protocol/api.ts'
+import type { Role } from '../../shared/domain/roles.ts'
+import type { ApiErrorBody, ContractListItem, InvitationView, MemberView, OrganisationView, SessionView } from '../../shared/protocol/api.ts'
 
 export class ApiError extends Error {
   constructor(
@@ -69,4 +70,28 @@ export function describeInvitation(secret: string): Promise<InvitationView> {
 
 export async function acceptInvitation(secret: string, password: string): Promise<SessionView> {
   return remember(await call<SessionView>('POST', `/invitations/${encodeURIComponent(secret)}`, { password }))
+}
+
+export function listMembers(contractId: string): Promise<MemberView[]> {
+  return call<MemberView[]>('GET', `/contracts/${encodeURIComponent(contractId)}/members`)
+}
+
+export function listOrganisations(): Promise<OrganisationView[]> {
+  return call<OrganisationView[]>('GET', '/organisations')
+}
+
+/** Invites someone; `inviteUrl` is null when an existing account was added at once. */
+export function inviteMember(
+  contractId: string,
+  invitation: { email: string; name: string; organisationId: string; role: Role },
+): Promise<{ userId: string; inviteUrl: string | null }> {
+  return call('POST', `/contracts/${encodeURIComponent(contractId)}/invitations`, invitation)
+}
+
+export function changeRole(contractId: string, userId: string, role: Role): Promise<void> {
+  return call('PATCH', `/contracts/${encodeURIComponent(contractId)}/members/${encodeURIComponent(userId)}`, { role })
+}
+
+export function removeMember(contractId: string, userId: string): Promise<void> {
+  return call('DELETE', `/contracts/${encodeURIComponent(contractId)}/members/${encodeURIComponent(userId)}`)
 }

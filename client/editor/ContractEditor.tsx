@@ -14,7 +14,7 @@ import * as Y from 'yjs'
 import type { ContractId } from '../../shared/domain/ids.ts'
 import { ROLE_LABEL, type Role, can } from '../../shared/domain/roles.ts'
 import { contractExtensions } from '../../shared/editor/extensions.ts'
-import { getBody } from '../../shared/ydoc/schema.ts'
+import { getBody, getMeta, getTitle } from '../../shared/ydoc/schema.ts'
 import { SyncConnection, type SyncState, type SyncStatus } from '../sync/SyncConnection.ts'
 
 /** Props of {@link ContractEditor}. */
@@ -70,6 +70,7 @@ export function ContractEditor({ contractId, role = 'editor', userName }: Contra
   const [session, setSession] = useState<Session | null>(null)
   const [syncState, setSyncState] = useState<SyncState>(NOT_CONNECTED)
   const [notice, setNotice] = useState<string | null>(null)
+  const [title, setTitle] = useState('')
 
   // Created in an effect, not during render, so that StrictMode's mount–unmount–mount destroys
   // the first doc and connection instead of leaking or reusing destroyed ones.
@@ -78,6 +79,8 @@ export function ContractEditor({ contractId, role = 'editor', userName }: Contra
     const connection = new SyncConnection(contractId, doc)
     setSession({ doc, connection })
     setSyncState(connection.state)
+    const showTitle = () => setTitle(getTitle(doc))
+    getMeta(doc).observe(showTitle)
     const unsubscribe = connection.onChange((state) => {
       setSyncState(state)
       if (state.needsFreshDoc) {
@@ -86,6 +89,7 @@ export function ContractEditor({ contractId, role = 'editor', userName }: Contra
       }
     })
     return () => {
+      getMeta(doc).unobserve(showTitle)
       unsubscribe()
       connection.destroy()
       doc.destroy()
@@ -97,7 +101,7 @@ export function ContractEditor({ contractId, role = 'editor', userName }: Contra
       <header className="contract-header">
         <div>
           <p className="contract-kicker">Contract</p>
-          <h1 className="contract-id">{contractId}</h1>
+          <h1 className="contract-id">{title || contractId}</h1>
         </div>
         <p className="sync-status" role="status" data-testid="sync-status" data-status={syncState.status}>
           {STATUS_LABEL[syncState.status]}

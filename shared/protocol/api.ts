@@ -31,6 +31,11 @@ export interface ContractListItem {
   readonly role: Role
 }
 
+/** An item of `GET /api/contracts/<id>/members`. */
+export interface MemberView extends UserView {
+  readonly role: Role
+}
+
 /** `GET /api/invitations/<secret>`. */
 export interface InvitationView {
   readonly email: string
