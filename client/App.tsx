@@ -80,7 +80,13 @@ export function App() {
   if (session === null) return <SignInPage onSignedIn={setSession} />
 
   const leave = async () => {
-    await signOut().catch(() => {})
+    try {
+      await signOut()
+    } catch {
+      // The session may still be alive: say so rather than pretend.
+      setProblem('Signing out did not work. Reload the page and try again.')
+      return
+    }
     setSession(null)
     navigate('/')
   }

@@ -45,13 +45,13 @@ export function apiRouter(deps: ApiDependencies): Router {
   // csrf-csrf reads its cookie from req.cookies.
   api.use(cookieParser(), auth.sessions, auth.identify)
 
-  const sessionBody = async (req: Request, res: Response, userId: string) => {
+  const sessionBody = async (req: Request, res: Response, userId: string, isNewSession: boolean) => {
     const profile = await accounts.getProfile(userId)
-    return { user: profile, csrfToken: req.authMethod === 'token' ? null : auth.csrfToken(req, res) }
+    return { user: profile, csrfToken: req.authMethod === 'token' ? null : auth.csrfToken(req, res, isNewSession) }
   }
 
   api.get('/session', requireUser, async (req, res) => {
-    res.json(await sessionBody(req, res, req.userId!))
+    res.json(await sessionBody(req, res, req.userId!, false))
   })
 
   // Signing in needs no CSRF token (there is no session to bind it to yet); a foreign page
@@ -61,7 +61,7 @@ export function apiRouter(deps: ApiDependencies): Router {
     const user = await service.signIn(req.body?.email, req.body?.password, req.ip ?? 'unknown')
     await beginSession(req, user.id)
     req.authMethod = 'session'
-    res.json(await sessionBody(req, res, user.id))
+    res.json(await sessionBody(req, res, user.id, true))
   })
 
   api.delete('/session', auth.csrfProtection, async (req, res) => {
@@ -131,7 +131,7 @@ export function apiRouter(deps: ApiDependencies): Router {
     const userId = await service.acceptInvitation(param(req, 'secret'), req.body?.password)
     await beginSession(req, userId)
     req.authMethod = 'session'
-    res.json(await sessionBody(req, res, userId))
+    res.json(await sessionBody(req, res, userId, true))
   })
 
   return api

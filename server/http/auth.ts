@@ -23,8 +23,11 @@ export interface HttpAuth {
   readonly sessions: RequestHandler
   readonly identify: RequestHandler
   readonly csrfProtection: RequestHandler
-  /** A fresh CSRF token for the request's session (after sign-in, or on page load). */
-  csrfToken(req: Request, res: Parameters<RequestHandler>[1]): string
+  /**
+   * The CSRF token for the request's session: a new one after sign-in (`isNewSession`), else
+   * the one still valid, so a second tab's page load does not invalidate the first tab's.
+   */
+  csrfToken(req: Request, res: Parameters<RequestHandler>[1], isNewSession: boolean): string
 }
 
 export function createHttpAuth(init: { authenticator: Authenticator; store: session.Store; secret: string }): HttpAuth {
@@ -81,7 +84,7 @@ export function createHttpAuth(init: { authenticator: Authenticator; store: sess
     })
   }
 
-  return { sessions, identify, csrfProtection, csrfToken: (req, res) => csrf.generateCsrfToken(req, res, { overwrite: true }) }
+  return { sessions, identify, csrfProtection, csrfToken: (req, res, isNewSession) => csrf.generateCsrfToken(req, res, { overwrite: isNewSession }) }
 }
 
 /** Refuses requests without a signed-in user (401). */

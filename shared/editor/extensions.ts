@@ -7,7 +7,12 @@ import type { Extensions } from '@tiptap/core'
 import StarterKit from '@tiptap/starter-kit'
 import { Clause, ClauseNumbering } from './Clause.ts'
 
-/** The schema's extensions. Undo/redo is left to the Yjs-aware undo of the collaboration layer. */
+/**
+ * The schema's extensions. Undo/redo is left to the Yjs-aware undo of the collaboration layer.
+ * StarterKit's trailing node is off: it appends an empty paragraph in every person's editor,
+ * which the Yjs binding then writes into the shared contract (and a read-only person's page
+ * would try to, and be refused).
+ */
 export function contractExtensions(): Extensions {
-  return [StarterKit.configure({ undoRedo: false }), Clause, ClauseNumbering]
+  return [StarterKit.configure({ undoRedo: false, trailingNode: false }), Clause, ClauseNumbering]
 }

@@ -100,3 +100,20 @@ export async function signIn(page: Page, serverUrl: string, email: string, passw
   await page.getByRole('button', { name: 'Sign in' }).click()
   await page.getByRole('heading', { name: 'Your contracts' }).waitFor()
 }
+
+/**
+ * The contract editor whatever the person's role: by its role and accessible name, so that it
+ * is found when read-only (`contenteditable="false"`), unlike {@link contractText}.
+ */
+export function contractEditor(page: Page): Locator {
+  return page.getByRole('textbox', { name: 'Contract text' })
+}
+
+/** {@link readParagraphs} for any role's editor, read-only ones included. */
+export function readEditorParagraphs(page: Page): Promise<string[]> {
+  return contractEditor(page).evaluate((element) => {
+    const copy = element.cloneNode(true) as HTMLElement
+    for (const caret of copy.querySelectorAll('.collaboration-carets__caret')) caret.remove()
+    return [...copy.querySelectorAll('p')].map((paragraph) => paragraph.textContent ?? '')
+  })
+}
