@@ -5,14 +5,14 @@
  * the server carries anything between them.
  */
 import * as decoding from 'lib0/decoding'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import * as Y from 'yjs'
 import { DEMO_CLAUSES, DEMO_TITLE, type DemoClause } from '../../server/seed/demoContract.ts'
 import { DEMO_CONTRACT_ID } from '../../server/seed/seedDemo.ts'
 import { MessageType, SyncStep } from '../../shared/protocol/messages.ts'
 import { getBody } from '../../shared/ydoc/schema.ts'
-import { contractEditor, ensureClientBuilt, launchChromium, readEditorParagraphs, signIn, syncStatus } from '../helpers/browser.ts'
+import { contractEditor, readEditorParagraphs, signIn, syncStatus, useBrowser } from '../helpers/browser.ts'
 import { ApiClient } from '../helpers/httpClient.ts'
 import { DEMO_PASSWORD, type TestServer, startTestServer } from '../helpers/testServer.ts'
 
@@ -81,34 +81,18 @@ interface Person {
 }
 
 describe('roles in the browser', () => {
-  let browser: Browser
-  /** Run after each test, last registered first. */
-  const cleanups: Array<() => Promise<void>> = []
-
-  beforeAll(async () => {
-    // The server serves the built client and decides so when it starts.
-    ensureClientBuilt()
-    browser = await launchChromium()
-  })
-
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-  })
+  const { browser, defer } = useBrowser()
 
   async function startDemoServer(): Promise<TestServer> {
     const server = await startTestServer({ members: true })
-    cleanups.push(() => server.dispose())
+    defer(() => server.dispose())
     return server
   }
 
   /** A fresh browser context and page for one person, watching its errors and sync frames. */
   async function arrive(name: string): Promise<Person> {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 700 } })
-    cleanups.push(() => context.close())
+    const context = await browser().newContext({ viewport: { width: 1100, height: 700 } })
+    defer(() => context.close())
     const page = await context.newPage()
     const person: Person = { name, page, pageErrors: [], changeFramesSent: 0 }
     page.on('pageerror', (error) => person.pageErrors.push(error.message))

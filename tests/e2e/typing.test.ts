@@ -7,11 +7,11 @@ import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { loadConfig } from '../../server/config.ts'
 import { type RunningServer, startServer } from '../../server/main.ts'
-import { contractText, ensureClientBuilt, launchChromium, readParagraphs, signIn, syncStatus } from '../helpers/browser.ts'
+import { contractText, readParagraphs, signIn, syncStatus, useBrowser } from '../helpers/browser.ts'
 import { DEMO_PASSWORD, startTestServer } from '../helpers/testServer.ts'
 
 /** Where the first test leaves a picture of the page, for a person to look at (not committed). */
@@ -48,28 +48,12 @@ interface Person {
 }
 
 describe('typing into a contract in the browser', () => {
-  let browser: Browser
-  /** Run after each test, last registered first. */
-  const cleanups: Array<() => Promise<void>> = []
-
-  beforeAll(async () => {
-    // The server serves the built client and decides so when it starts.
-    ensureClientBuilt()
-    browser = await launchChromium()
-  })
-
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-  })
+  const { browser, defer } = useBrowser()
 
   /** Signs in as `account` in a fresh browser context, opens the contract and waits for the editor. */
   async function openContract(name: string, serverUrl: string, contractId: string, account: { email: string; password: string }): Promise<Person> {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 700 } })
-    cleanups.push(() => context.close())
+    const context = await browser().newContext({ viewport: { width: 1100, height: 700 } })
+    defer(() => context.close())
     const page = await context.newPage()
     const pageErrors: string[] = []
     page.on('pageerror', (error) => pageErrors.push(error.message))
@@ -101,7 +85,7 @@ describe('typing into a contract in the browser', () => {
 
   it('a sentence typed by one person appears for the other, both ways, and is saved', async () => {
     const server = await startTestServer({ members: true })
-    cleanups.push(() => server.dispose())
+    defer(() => server.dispose())
     const contractId = await createSharedContract(server)
     const alice = await openContract('Alice', server.url, contractId, { email: 'chair@demo.test', password: DEMO_PASSWORD })
     const bob = await openContract('Bob', server.url, contractId, EDITOR)
@@ -131,7 +115,7 @@ describe('typing into a contract in the browser', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'concordat-e2e-'))
     const env = { DATA_DIR: dataDir, CONCORDAT_DEMO_PASSWORD: DEMO_PASSWORD }
     let server: RunningServer = await startServer(loadConfig({ ...env, PORT: '0' }), { announce: () => {} })
-    cleanups.push(async () => {
+    defer(async () => {
       await server.close()
       rmSync(dataDir, { recursive: true, force: true })
     })

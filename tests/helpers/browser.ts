@@ -8,6 +8,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type Browser, type Locator, type Page, chromium } from 'playwright-core'
+import { afterAll, afterEach, beforeAll } from 'vitest'
 
 /** Debian's Chromium; playwright-core ships no browser of its own. */
 export const CHROMIUM_PATH = '/usr/bin/chromium'
@@ -116,4 +117,33 @@ export function readEditorParagraphs(page: Page): Promise<string[]> {
     for (const caret of copy.querySelectorAll('.collaboration-carets__caret')) caret.remove()
     return [...copy.querySelectorAll('p')].map((paragraph) => paragraph.textContent ?? '')
   })
+}
+
+/**
+ * Registers the hooks every browser test file needs: the client built and one Chromium for
+ * the file, and cleanups (contexts, servers) run after each test, last registered first.
+ */
+export function useBrowser(): { browser: () => Browser; defer: (cleanup: () => Promise<void>) => void } {
+  let browser: Browser | undefined
+  const cleanups: Array<() => Promise<void>> = []
+  beforeAll(async () => {
+    // The server serves the built client and decides so when it starts.
+    ensureClientBuilt()
+    browser = await launchChromium()
+  })
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+  })
+  afterAll(async () => {
+    await browser?.close()
+  })
+  return {
+    browser: () => {
+      if (!browser) throw new Error('Chromium is not running yet')
+      return browser
+    },
+    defer: (cleanup) => {
+      cleanups.push(cleanup)
+    },
+  }
 }

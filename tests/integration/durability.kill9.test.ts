@@ -15,10 +15,10 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import * as prng from 'lib0/prng'
-import { getBody } from '../../shared/ydoc/schema.ts'
 import { readParagraphs } from '../helpers/documents.ts'
 import { RawSyncClient } from '../helpers/RawSyncClient.ts'
 import { ServerProcess } from '../helpers/ServerProcess.ts'
+import { typeTokensUntilClosed } from '../helpers/typing.ts'
 import { DEMO_CONTRACT_ID } from '../../server/seed/seedDemo.ts'
 import { waitFor } from '../helpers/testServer.ts'
 
@@ -36,28 +36,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 /** The writer's tokens (`r<round>.<n>`) found anywhere in the body. */
 function tokensIn(doc: Y.Doc): string[] {
   return readParagraphs(doc).join(' ').match(/r\d+\.\d+/g) ?? []
-}
-
-/**
- * Types tokens into a new paragraph of the writer's body, in bursts of one to three separate
- * updates every few milliseconds (under the server's sustained rate), until the socket closes.
- * Records for each token the number of the message that carried it.
- */
-async function typeUntilClosed(writer: RawSyncClient, round: number, random: prng.PRNG, messageOf: Map<string, number>): Promise<void> {
-  const paragraph = new Y.XmlElement('paragraph')
-  const text = new Y.XmlText()
-  paragraph.insert(0, [text])
-  getBody(writer.doc).push([paragraph])
-  let count = 0
-  while (writer.isOpen) {
-    const burst = prng.int32(random, 1, 3)
-    for (let i = 0; i < burst && writer.isOpen; i++) {
-      const token = `r${round}.${count++}`
-      text.insert(text.length, `${token} `)
-      messageOf.set(token, writer.updatesSent)
-    }
-    await sleep(8)
-  }
 }
 
 /** Connects a fresh client to `server` and returns its document once synced. */
@@ -106,7 +84,7 @@ describe('durability under kill -9', () => {
       const ackedAtStart = writer.acknowledged
 
       const messageOf = new Map<string, number>()
-      const typed = typeUntilClosed(writer, round, typing, messageOf)
+      const typed = typeTokensUntilClosed(writer, `r${round}.`, typing, messageOf)
       await waitFor(
         () => writer.acknowledged >= ackedAtStart + MIN_ACKS_BEFORE_KILL && observer.received.length > 1,
         `round ${round}: the writer's updates are acknowledged and the observer receives them`,

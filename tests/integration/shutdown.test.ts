@@ -11,10 +11,10 @@ import * as Y from 'yjs'
 import * as prng from 'lib0/prng'
 import type { WebsocketProvider } from 'y-websocket'
 import { CloseCode } from '../../shared/protocol/closeCodes.ts'
-import { getBody } from '../../shared/ydoc/schema.ts'
 import { readParagraphs, writeParagraphs } from '../helpers/documents.ts'
 import { RawSyncClient } from '../helpers/RawSyncClient.ts'
 import { ServerProcess } from '../helpers/ServerProcess.ts'
+import { typeTokensUntilClosed } from '../helpers/typing.ts'
 import { DEMO_CONTRACT_ID } from '../../server/seed/seedDemo.ts'
 import { connectProvider, startTestServer, type TestServer, waitFor, whenSynced } from '../helpers/testServer.ts'
 
@@ -27,28 +27,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 /** Tokens `t<n>` found anywhere in the body. */
 function tokensIn(doc: Y.Doc): string[] {
   return readParagraphs(doc).join(' ').match(/t\d+/g) ?? []
-}
-
-/**
- * Types `t<n>` tokens into one paragraph as separate updates, a few every few milliseconds
- * (a fast typist, within the server's rate), until the socket closes. Records for each token
- * the number of the message that carried it.
- */
-async function typeUntilClosed(writer: RawSyncClient, random: prng.PRNG, messageOf: Map<string, number>): Promise<void> {
-  const paragraph = new Y.XmlElement('paragraph')
-  const text = new Y.XmlText()
-  paragraph.insert(0, [text])
-  getBody(writer.doc).push([paragraph])
-  let count = 0
-  while (writer.isOpen) {
-    const burst = prng.int32(random, 1, 3)
-    for (let i = 0; i < burst && writer.isOpen; i++) {
-      const token = `t${count++}`
-      text.insert(text.length, `${token} `)
-      messageOf.set(token, writer.updatesSent)
-    }
-    await sleep(8)
-  }
 }
 
 describe('graceful shutdown of the server process on SIGTERM', () => {
@@ -67,7 +45,7 @@ describe('graceful shutdown of the server process on SIGTERM', () => {
     await Promise.all([writer.whenSynced(), observer.whenSynced()])
 
     const messageOf = new Map<string, number>()
-    const typed = typeUntilClosed(writer, random, messageOf)
+    const typed = typeTokensUntilClosed(writer, 't', random, messageOf)
     await waitFor(() => writer.acknowledged >= 20, 'the burst is being acknowledged')
     await sleep(prng.int32(random, 0, 200))
     server.signal('SIGTERM')
