@@ -3,8 +3,8 @@
  * Y.Doc that a {@link SyncConnection} keeps in sync with the server, with a status pill that
  * says truthfully whether the work is saved.
  *
- * A first, deliberately small editor that proves the wire end to end; clause nodes, suggestions
- * and comments come later, from the shared extension list in `shared/editor/`.
+ * The schema (numbered clauses) comes from the shared extension list in `shared/editor/`; the
+ * clause commands, outline, suggestions and comments come later.
  */
 import { useEffect, useState } from 'react'
 import { EditorContent, useEditor } from '@tiptap/react'

@@ -1,6 +1,11 @@
 /**
  * Limits of the sync protocol, shared by server and client. They exist to keep one misbehaving
  * connection from hurting the others; each is set well above what honest use produces.
+ *
+ * Rooms per connection need no number: the y-websocket protocol has no room field, so a socket
+ * serves exactly the contract named in its URL. An update whose dependencies are missing is not
+ * held waiting for them either: it is refused at once (4409), unless it came just before the
+ * client's sync step 2, which carries it.
  */
 
 /**
@@ -19,19 +24,7 @@ export const MESSAGES_PER_SECOND = 250
 export const MESSAGE_BURST = 1000
 
 /**
- * Rooms one connection may serve. The y-websocket protocol has no room field: a socket serves
- * exactly the contract named in its URL.
- */
-export const MAX_ROOMS_PER_CONNECTION = 1
-
-/**
  * Bytes a connection may send before it is authenticated and its room has loaded. Messages
  * that arrive while the stored state is still loading are held up to this much, then refused.
  */
 export const MAX_BYTES_BEFORE_READY = 16 * 1024 * 1024
-
-/**
- * How long an update with unmet dependencies may wait for them. The server never holds such an
- * update: it is refused at once (4409), because a well-behaved client sends in causal order.
- */
-export const MAX_PENDING_DEPENDENCY_MS = 0
