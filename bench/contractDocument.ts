@@ -8,22 +8,17 @@
  * Yjs encoding has the thousands of items and the delete set of a document with a history, not
  * the handful of a document pasted in one go. Same seed, same bytes.
  */
+import * as prng from 'lib0/prng'
 import * as Y from 'yjs'
 import { getBody, getClauses, getMeta } from '../shared/ydoc/schema.ts'
 
 /** The authors' Yjs clientIDs (fixed, so the encoding is the same on every run). */
 const AUTHORS = [101_001, 202_002, 303_003]
 
-/** A small seeded PRNG (mulberry32): the document must not depend on Math.random. */
-function randomFrom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+/** Seeded random numbers in [0, 1): the document must not depend on Math.random. */
+export function randomFrom(seed: number): () => number {
+  const generator = prng.create(seed)
+  return () => prng.real53(generator)
 }
 
 const TITLES = [

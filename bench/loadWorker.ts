@@ -10,6 +10,7 @@ import * as encoding from 'lib0/encoding'
 import { getBody } from '../shared/ydoc/schema.ts'
 import { answerRequests } from './ForkedChild.ts'
 import { LatencyHistogram } from './LatencyHistogram.ts'
+import { randomFrom } from './contractDocument.ts'
 import { LoadClient, type ReceiveCounters, now } from './LoadClient.ts'
 
 /** One client this worker is to hold. */
@@ -49,16 +50,6 @@ export interface JoinResult {
 
 const workerIndex = Number(process.env.BENCH_WORKER_INDEX ?? 0)
 
-function randomFrom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 const random = randomFrom(1000 + workerIndex)
 
 let counters: ReceiveCounters = { received: 0, latency: new LatencyHistogram(), unexpectedCloses: new Map() }
