@@ -16,6 +16,7 @@ import { ROLE_LABEL, type Role, can } from '../../shared/domain/roles.ts'
 import { contractExtensions } from '../../shared/editor/extensions.ts'
 import { getBody, getMeta, getTitle } from '../../shared/ydoc/schema.ts'
 import { SyncConnection, type SyncState, type SyncStatus } from '../sync/SyncConnection.ts'
+import { ClauseToolbar } from './ClauseToolbar.tsx'
 
 /** Props of {@link ContractEditor}. */
 export interface ContractEditorProps {
@@ -148,7 +149,12 @@ function ContractText({ session, user, isEditable }: { session: Session; user: C
     },
     [doc, connection, isEditable],
   )
-  return <EditorContent editor={editor} className="contract-text" />
+  return (
+    <>
+      {isEditable && editor ? <ClauseToolbar editor={editor} /> : null}
+      <EditorContent editor={editor} className="contract-text" />
+    </>
+  )
 }
 
 /** This person's caret: their name (or a recognisable guest name) and a colour. */

@@ -6,6 +6,7 @@
 import type { Extensions } from '@tiptap/core'
 import StarterKit from '@tiptap/starter-kit'
 import { Clause, ClauseNumbering } from './Clause.ts'
+import { ClauseEditing } from './ClauseEditing.ts'
 
 /**
  * The schema's extensions. Undo/redo is left to the Yjs-aware undo of the collaboration layer.
@@ -14,5 +15,5 @@ import { Clause, ClauseNumbering } from './Clause.ts'
  * would try to, and be refused).
  */
 export function contractExtensions(): Extensions {
-  return [StarterKit.configure({ undoRedo: false, trailingNode: false }), Clause, ClauseNumbering]
+  return [StarterKit.configure({ undoRedo: false, trailingNode: false }), Clause, ClauseNumbering, ClauseEditing]
 }

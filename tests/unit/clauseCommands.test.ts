@@ -87,3 +87,18 @@ describe('clause commands', () => {
     expect(next.selection.$from.node(1).attrs.clauseId).toBe('C')
   })
 })
+
+describe('clause ids', () => {
+  it('gives a fresh id to a clause without one or with a copied one, keeping the first', async () => {
+    const { ensureUniqueClauseIds } = await import('../../shared/editor/ClauseEditing.ts')
+    const doc = schema.node('doc', null, [clause('A', clause('A1')), clause('A'), schema.node('clause', { clauseId: null }, [schema.node('heading', { level: 2 })])])
+    let n = 0
+    const tr = ensureUniqueClauseIds(EditorState.create({ doc }), () => `fresh${++n}`)!
+    const ids: string[] = []
+    tr.doc.descendants((node) => {
+      if (node.type.name === 'clause') ids.push(node.attrs.clauseId as string)
+    })
+    expect(ids).toEqual(['A', 'A1', 'fresh1', 'fresh2'])
+    expect(ensureUniqueClauseIds(EditorState.create({ doc: tr.doc }), () => 'never')).toBeNull()
+  })
+})
