@@ -17,6 +17,7 @@ import { contractExtensions } from '../../shared/editor/extensions.ts'
 import { getBody, getMeta, getTitle } from '../../shared/ydoc/schema.ts'
 import { SyncConnection, type SyncState, type SyncStatus } from '../sync/SyncConnection.ts'
 import { ClauseToolbar } from './ClauseToolbar.tsx'
+import { OutlinePanel } from '../features/outline/OutlinePanel.tsx'
 
 /** Props of {@link ContractEditor}. */
 export interface ContractEditorProps {
@@ -150,10 +151,13 @@ function ContractText({ session, user, isEditable }: { session: Session; user: C
     [doc, connection, isEditable],
   )
   return (
-    <>
-      {isEditable && editor ? <ClauseToolbar editor={editor} /> : null}
-      <EditorContent editor={editor} className="contract-text" />
-    </>
+    <div className="contract-layout">
+      {editor ? <OutlinePanel editor={editor} doc={doc} /> : <div />}
+      <div>
+        {isEditable && editor ? <ClauseToolbar editor={editor} /> : null}
+        <EditorContent editor={editor} className="contract-text" />
+      </div>
+    </div>
   )
 }
 

@@ -46,13 +46,25 @@ describe('clauses in the browser', () => {
     await author.keyboard.type('Safeguarding audits')
     await expect.poll(async () => (await outline(reader)).slice(1, 4), SETTLE).toEqual(['2 Purpose of this Contract', '3 Safeguarding audits', '4 Duration'])
 
+    // The outline follows, with each clause's status.
+    const readerOutline = reader.getByRole('navigation', { name: 'Outline' })
+    await expect.poll(() => readerOutline.getByRole('listitem').nth(3).textContent(), SETTLE).toBe('3 Safeguarding auditsDrafting')
+
     await author.getByRole('button', { name: 'Move up' }).click()
     await expect.poll(async () => (await outline(reader)).slice(1, 4), SETTLE).toEqual(['2 Safeguarding audits', '3 Purpose of this Contract', '4 Duration'])
     expect((await outline(author)).slice(1, 4)).toEqual(['2 Safeguarding audits', '3 Purpose of this Contract', '4 Duration'])
 
+    // Jumping from the outline puts the cursor in that clause's heading.
+    await author.getByRole('navigation', { name: 'Outline' }).getByRole('button', { name: /^4 Duration$/ }).click()
+    await author.keyboard.press('End')
+    await author.keyboard.type(' of this Contract')
+    await expect.poll(async () => (await outline(reader))[3], SETTLE).toBe('4 Duration of this Contract')
+    await author.getByRole('navigation', { name: 'Outline' }).getByRole('button', { name: /Safeguarding audits$/ }).click()
+
     author.once('dialog', (dialog) => void dialog.accept())
     await author.getByRole('button', { name: 'Delete clause' }).click()
-    await expect.poll(() => outline(reader), SETTLE).toEqual(before)
+    await expect.poll(() => outline(reader), SETTLE).toEqual(before.map((entry) => (entry === '3 Duration' ? '3 Duration of this Contract' : entry)))
+    await author.screenshot({ path: '/tmp/concordat-clauses.png' })
     await expect.poll(() => syncStatus(author).textContent(), SETTLE).toBe('Saved')
   })
 })
