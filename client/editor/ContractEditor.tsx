@@ -18,6 +18,7 @@ import { getBody, getMeta, getTitle } from '../../shared/ydoc/schema.ts'
 import { SyncConnection, type SyncState, type SyncStatus } from '../sync/SyncConnection.ts'
 import { ClauseToolbar } from './ClauseToolbar.tsx'
 import { OutlinePanel } from '../features/outline/OutlinePanel.tsx'
+import { PresenceBar } from '../features/presence/PresenceBar.tsx'
 
 /** Props of {@link ContractEditor}. */
 export interface ContractEditorProps {
@@ -105,6 +106,7 @@ export function ContractEditor({ contractId, role = 'editor', userName }: Contra
           <p className="contract-kicker">Contract</p>
           <h1 className="contract-id">{title || contractId}</h1>
         </div>
+        {session !== null ? <PresenceBar awareness={session.connection.provider.awareness} /> : null}
         <p className="sync-status" role="status" data-testid="sync-status" data-status={syncState.status}>
           {STATUS_LABEL[syncState.status]}
         </p>

@@ -103,6 +103,10 @@ describe('typing into a contract in the browser', () => {
     await untilStatus(alice, SAVED)
     await untilStatus(bob, SAVED)
     expect(await readParagraphs(bob.page)).toEqual([first, second])
+    // Alice sees who is here, as the server names them: herself and Eddie, with his organisation.
+    const present = alice.page.getByRole('list', { name: 'People in this contract' }).getByRole('listitem')
+    await expect.poll(() => present.count(), SETTLE).toBe(2)
+    expect(await present.evaluateAll((items) => items.map((item) => item.getAttribute('title')))).toContain('Eddie Editor · National Steering Group')
     // Bob's caret carries his name into Alice's page: the two really are separate people.
     await expect.poll(() => alice.page.locator('.collaboration-carets__caret').count(), SETTLE).toBe(1)
 
