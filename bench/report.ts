@@ -47,20 +47,47 @@ function ratioLine<T>(results: ByServer<T>, figure: (r: T) => number, unit: stri
   return parts.length ? `  ratios (${unit}): ${parts.join(',  ')}` : ''
 }
 
-export function printFanOut(clients: number, results: ByServer<FanOutResult>, settings: { writers: number; writerRate: number; seconds: number }): string {
-  const rows = Object.entries(results).map(([kind, r]) => [
-    SERVER_LABELS[kind as ServerKind],
-    String(r.editsSent),
-    `${r.deliveries}/${r.expectedDeliveries}`,
-    `${fixed(r.serverCpuMs, 0)} (${fixed(r.serverSystemCpuMs, 0)}/${fixed(r.serverThreadCpuMs.other ?? 0, 0)})`,
-    fixed(r.cpuUsPerDelivery),
-    fixed(r.latencyP50Ms),
-    fixed(r.latencyP99Ms),
+/** The measurement fields both editing scenarios report. */
+type EditingMeasurement = Pick<
+  FanOutResult,
+  | 'serverCpuMs'
+  | 'serverSystemCpuMs'
+  | 'serverThreadCpuMs'
+  | 'serverLoopDelayP99Ms'
+  | 'serverLoopDelayMaxMs'
+  | 'loadCpuPercent'
+  | 'machineBusyPercent'
+  | 'otherCpuPercent'
+  | 'idleMachinePercent'
+  | 'unexpectedCloses'
+>
+
+/** "total (kernel/other threads)" server CPU, in ms. */
+function serverCpuColumn(r: EditingMeasurement): string {
+  return `${fixed(r.serverCpuMs, 0)} (${fixed(r.serverSystemCpuMs, 0)}/${fixed(r.serverThreadCpuMs.other ?? 0, 0)})`
+}
+
+/** Loop lag, load, machine and others' CPU, and unexpected closes: how trustworthy the row is. */
+function machineColumns(r: EditingMeasurement): string[] {
+  return [
     `${fixed(r.serverLoopDelayP99Ms, 1)}/${fixed(r.serverLoopDelayMaxMs, 0)}`,
     fixed(r.loadCpuPercent, 0),
     fixed(r.machineBusyPercent, 0),
     `${fixed(r.otherCpuPercent, 0)} (${fixed(r.idleMachinePercent, 0)})`,
     closes(r.unexpectedCloses),
+  ]
+}
+
+export function printFanOut(clients: number, results: ByServer<FanOutResult>, settings: { writers: number; writerRate: number; seconds: number }): string {
+  const rows = Object.entries(results).map(([kind, r]) => [
+    SERVER_LABELS[kind as ServerKind],
+    String(r.editsSent),
+    `${r.deliveries}/${r.expectedDeliveries}`,
+    serverCpuColumn(r),
+    fixed(r.cpuUsPerDelivery),
+    fixed(r.latencyP50Ms),
+    fixed(r.latencyP99Ms),
+    ...machineColumns(r),
   ])
   return [
     `Scenario 1 — fan-out: ${clients} clients in one room, ${settings.writers} writers × ${settings.writerRate} edits/s, ${settings.seconds} s measured`,
@@ -74,15 +101,11 @@ export function printManyRooms(results: ByServer<ManyRoomsResult>, settings: { r
     SERVER_LABELS[kind as ServerKind],
     String(r.editsSent),
     `${r.deliveries}/${r.expectedDeliveries}`,
-    `${fixed(r.serverCpuMs, 0)} (${fixed(r.serverSystemCpuMs, 0)}/${fixed(r.serverThreadCpuMs.other ?? 0, 0)})`,
+    serverCpuColumn(r),
     fixed(r.cpuUsPerEdit, 1),
     fixed(r.latencyP50Ms),
     fixed(r.latencyP99Ms),
-    `${fixed(r.serverLoopDelayP99Ms, 1)}/${fixed(r.serverLoopDelayMaxMs, 0)}`,
-    fixed(r.loadCpuPercent, 0),
-    fixed(r.machineBusyPercent, 0),
-    `${fixed(r.otherCpuPercent, 0)} (${fixed(r.idleMachinePercent, 0)})`,
-    closes(r.unexpectedCloses),
+    ...machineColumns(r),
   ])
   const memoryRows = Object.entries(results).map(([kind, r]) => [
     SERVER_LABELS[kind as ServerKind],

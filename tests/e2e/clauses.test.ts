@@ -4,10 +4,9 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { signIn, syncStatus, useBrowser } from '../helpers/browser.ts'
+import { SETTLE, signIn, untilStatus, useBrowser } from '../helpers/browser.ts'
 import { DEMO_PASSWORD, startTestServer } from '../helpers/testServer.ts'
 
-const SETTLE = { timeout: 15_000, interval: 50 }
 
 /** The headings of the top-level clauses as shown: "number heading". */
 function outline(page: Page): Promise<string[]> {
@@ -32,7 +31,7 @@ describe('clauses in the browser', () => {
       const page = await context.newPage()
       await signIn(page, server.url, 'chair@demo.test', DEMO_PASSWORD)
       await page.goto(`${server.url}/contracts/children-homes`)
-      await expect.poll(() => syncStatus(page).textContent(), SETTLE).toBe('Saved')
+      await untilStatus({ name: 'A chair page', page }, 'Saved')
       return page
     }
     const author = await open()
@@ -65,6 +64,6 @@ describe('clauses in the browser', () => {
     await author.getByRole('button', { name: 'Delete clause' }).click()
     await expect.poll(() => outline(reader), SETTLE).toEqual(before.map((entry) => (entry === '3 Duration' ? '3 Duration of this Contract' : entry)))
     await author.screenshot({ path: '/tmp/concordat-clauses.png' })
-    await expect.poll(() => syncStatus(author).textContent(), SETTLE).toBe('Saved')
+    await untilStatus({ name: 'The author', page: author }, 'Saved')
   })
 })

@@ -12,14 +12,12 @@ import { DEMO_CLAUSES, DEMO_TITLE, type DemoClause } from '../../server/seed/dem
 import { DEMO_CONTRACT_ID } from '../../server/seed/seedDemo.ts'
 import { MessageType, SyncStep } from '../../shared/protocol/messages.ts'
 import { getBody } from '../../shared/ydoc/schema.ts'
-import { contractEditor, readEditorParagraphs, signIn, syncStatus, useBrowser } from '../helpers/browser.ts'
+import { contractEditor, readEditorParagraphs, SETTLE, signIn, syncStatus, untilStatus, useBrowser } from '../helpers/browser.ts'
 import { ApiClient } from '../helpers/httpClient.ts'
 import { DEMO_PASSWORD, type TestServer, startTestServer } from '../helpers/testServer.ts'
 
 /** Where the first test leaves a picture of the chair's page, for a person to look at (not committed). */
 const SCREENSHOT_PATH = '/tmp/concordat-roles.png'
-
-const SETTLE = { timeout: 15_000, interval: 50 }
 
 const SAVED = 'Saved'
 
@@ -121,16 +119,6 @@ describe('roles in the browser', () => {
     await untilStatus(person, SAVED)
   }
 
-  /** Waits until the person's status pill reads `label`; a failure quotes the page's alert. */
-  async function untilStatus(person: Person, label: string): Promise<void> {
-    try {
-      await expect.poll(() => syncStatus(person.page).textContent(), SETTLE).toBe(label)
-    } catch (error) {
-      const alerts = await person.page.getByRole('alert').allTextContents()
-      const said = alerts.length > 0 ? `the page says: ${alerts.join(' / ')}` : 'no alert on the page'
-      throw new Error(`${person.name}'s status pill never read "${label}" (${said})`, { cause: error })
-    }
-  }
 
   /** The first clause's first paragraph, where people click to type. */
   function firstParagraph(page: Page) {

@@ -11,14 +11,11 @@ import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { loadConfig } from '../../server/config.ts'
 import { type RunningServer, startServer } from '../../server/main.ts'
-import { contractText, readParagraphs, signIn, syncStatus, useBrowser } from '../helpers/browser.ts'
+import { contractText, readParagraphs, SETTLE, signIn, syncStatus, untilStatus, useBrowser } from '../helpers/browser.ts'
 import { DEMO_PASSWORD, startTestServer } from '../helpers/testServer.ts'
 
 /** Where the first test leaves a picture of the page, for a person to look at (not committed). */
 const SCREENSHOT_PATH = '/tmp/concordat-e2e.png'
-
-/** Long enough for y-websocket's reconnect backoff (at most 2.5 s) several times over. */
-const SETTLE = { timeout: 15_000, interval: 50 }
 
 const SAVED = 'Saved'
 const OFFLINE = 'Offline — changes kept on this device'
@@ -63,16 +60,6 @@ describe('typing into a contract in the browser', () => {
     return { name, page, pageErrors }
   }
 
-  /** Waits until the person's status pill reads `label`; a failure quotes the page's alert. */
-  async function untilStatus(person: Person, label: string): Promise<void> {
-    try {
-      await expect.poll(() => syncStatus(person.page).textContent(), SETTLE).toBe(label)
-    } catch (error) {
-      const alerts = await person.page.getByRole('alert').allTextContents()
-      const said = alerts.length > 0 ? `the page says: ${alerts.join(' / ')}` : 'no alert on the page'
-      throw new Error(`${person.name}'s status pill never read "${label}" (${said})`, { cause: error })
-    }
-  }
 
   /** Clicks into the editor, moves to the end of the contract, and types a new paragraph. */
   async function typeParagraph(person: Person, text: string, { isFirst = false } = {}): Promise<void> {

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type Browser, type Locator, type Page, chromium } from 'playwright-core'
-import { afterAll, afterEach, beforeAll } from 'vitest'
+import { afterAll, afterEach, beforeAll, expect } from 'vitest'
 
 /** Debian's Chromium; playwright-core ships no browser of its own. */
 export const CHROMIUM_PATH = '/usr/bin/chromium'
@@ -145,5 +145,25 @@ export function useBrowser(): { browser: () => Browser; defer: (cleanup: () => P
     defer: (cleanup) => {
       cleanups.push(cleanup)
     },
+  }
+}
+
+/**
+ * How long browser tests wait for something another page or the server causes: long enough
+ * for y-websocket's reconnect backoff (at most 2.5 s) several times over.
+ */
+export const SETTLE = { timeout: 15_000, interval: 50 }
+
+/**
+ * Waits until a person's status pill reads `label`; a failure quotes the page's alert, so a
+ * refusal shows up in the test's output.
+ */
+export async function untilStatus(person: { name: string; page: Page }, label: string): Promise<void> {
+  try {
+    await expect.poll(() => syncStatus(person.page).textContent(), SETTLE).toBe(label)
+  } catch (error) {
+    const alerts = await person.page.getByRole('alert').allTextContents()
+    const said = alerts.length > 0 ? `the page says: ${alerts.join(' / ')}` : 'no alert on the page'
+    throw new Error(`${person.name}'s status pill never read "${label}" (${said})`, { cause: error })
   }
 }

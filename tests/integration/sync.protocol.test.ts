@@ -24,7 +24,6 @@ import {
   errorOf,
   messageTypeOf,
   queryAwarenessFrame,
-  syncFrame,
   updateFrame,
 } from '../helpers/rawFrames.ts'
 import { type TestServer, connectProvider, startTestServer, waitFor, whenSynced } from '../helpers/testServer.ts'
