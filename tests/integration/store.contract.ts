@@ -232,15 +232,18 @@ export function registerStoreContractTests(engine: string, factory: StoreFactory
       const doc = new Y.Doc()
       for (let i = 0; i < 30; i++) await store.appendUpdates([{ docName: 'race', update: textUpdate(doc, 'x') }])
       const loads: Promise<string>[] = []
+      const compactions: Promise<void>[] = []
       const replay = new Y.Doc()
       for (const u of (await store.loadDocument('race')).updates) {
         Y.applyUpdate(replay, u.data)
         if (u.seq % 5 === 0) {
-          void second.compact('race', Y.encodeStateAsUpdate(replay), u.seq)
+          compactions.push(second.compact('race', Y.encodeStateAsUpdate(replay), u.seq))
           loads.push(store.loadDocument('race').then(textOf))
         }
       }
       for (const text of await Promise.all(loads)) expect(text).toBe('x'.repeat(30))
+      // Let the racing compactions finish before the stores close.
+      await Promise.all(compactions)
     })
   })
 }
