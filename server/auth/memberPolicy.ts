@@ -6,22 +6,26 @@ import { can } from '../../shared/domain/roles.ts'
 import { ROOT } from '../../shared/ydoc/schema.ts'
 import type { AccountStore } from '../store/Store.ts'
 import type { RefereeHooks, UpdateContext } from '../sync/hooks.ts'
-import { rootsTouched } from '../sync/rootsTouched.ts'
+import { changesOf } from '../sync/changes.ts'
+import { checkClauseEntries, checkLockedClauses, checkMetaEntries } from '../sync/documentRules.ts'
 import { SyncRefusal } from '../sync/SyncRefusal.ts'
 import type { Authenticator } from './Authenticator.ts'
 
 const KNOWN_ROOTS: ReadonlySet<string> = new Set(Object.values(ROOT))
 
 /**
- * What each role may change, checked on the roots the update touches:
+ * What each role may change, checked on the changes the update makes:
  * - nobody creates roots outside the schema (junk would live in the document for ever);
- * - editors and owners change any root;
+ * - editors and owners change any root, within the document's rules (`documentRules.ts`:
+ *   well-formed clause status and metadata, only owners unlock, locked clauses stay as they are);
  * - suggesters change nothing directly yet: their edits must become tracked suggestions,
  *   which the tracked-revisions validator will admit;
  * - commenters and viewers never reach this step (the pipeline's authorize step refuses them).
  */
 export function validateByRole(context: UpdateContext): void {
-  const roots = rootsTouched(context.doc, context.inspection)
+  const { doc, role } = context
+  const changes = changesOf(doc, context.inspection)
+  const roots = new Set(changes.map((change) => change.root))
   for (const root of roots) {
     if (!KNOWN_ROOTS.has(root)) throw SyncRefusal.rejected('The update changes a part of the document that does not exist.')
   }
@@ -29,6 +33,9 @@ export function validateByRole(context: UpdateContext): void {
     const what = roots.has(ROOT.body) ? 'the contract text' : 'the contract'
     throw SyncRefusal.rejected(`Your role lets you propose changes, not change ${what} directly.`)
   }
+  checkClauseEntries(changes, doc, role)
+  checkMetaEntries(changes)
+  checkLockedClauses(changes, doc)
 }
 
 export function memberPolicy(accounts: AccountStore, authenticator: Authenticator): RefereeHooks {

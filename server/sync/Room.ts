@@ -4,6 +4,7 @@
  * ahead), broadcasts each as the bytes it received, and compacts its log in the background.
  */
 import * as Y from 'yjs'
+import { defineRoots } from '../../shared/ydoc/schema.ts'
 import * as encoding from 'lib0/encoding'
 import { MessageType, SyncStep } from '../../shared/protocol/messages.ts'
 import type { ContractId, UserId } from '../../shared/domain/ids.ts'
@@ -81,6 +82,7 @@ export class Room {
     this.#options = options
     this.#appliedSeq = appliedSeq
     this.#snapshotSeq = snapshotSeq
+    defineRoots(this.doc)
   }
 
   /** Loads the stored state (snapshot, then the log's tail) before anyone is served. */

@@ -28,3 +28,9 @@ export const MESSAGE_BURST = 1000
  * that arrive while the stored state is still loading are held up to this much, then refused.
  */
 export const MAX_BYTES_BEFORE_READY = 16 * 1024 * 1024
+
+/** The longest contract title, in characters (`meta.title`). */
+export const TITLE_MAX_LENGTH = 200
+
+/** The longest contract description, in characters (`meta.description`). */
+export const DESCRIPTION_MAX_LENGTH = 1000

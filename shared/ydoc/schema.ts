@@ -6,6 +6,7 @@
  * so a rename or a migration has exactly one place to change.
  */
 import * as Y from 'yjs'
+import { type ClauseState, readClauseState } from '../domain/clauseStatus.ts'
 
 /** Bumped whenever the layout changes in a way that needs a migration of stored documents. */
 export const SCHEMA_VERSION = 1
@@ -48,4 +49,28 @@ export function getMeta(doc: Y.Doc): Y.Map<unknown> {
 export function getTitle(doc: Y.Doc): string {
   const title = getMeta(doc).get('title')
   return typeof title === 'string' ? title : ''
+}
+
+/** The state of the clause `clauseId` (drafting when nobody has set one). */
+export function getClauseState(doc: Y.Doc, clauseId: string): ClauseState {
+  return readClauseState(getClauses(doc).get(clauseId))
+}
+
+/** The ids of the clauses whose status is `locked`. */
+export function lockedClauseIds(doc: Y.Doc): Set<string> {
+  const locked = new Set<string>()
+  for (const [clauseId, value] of getClauses(doc)) if (readClauseState(value).status === 'locked') locked.add(clauseId)
+  return locked
+}
+
+/**
+ * Gives every root of the layout its type up front. A root first created by applying an
+ * update is an untyped placeholder until someone asks for it by type, and asking then swaps in
+ * a new object; defining them first keeps one object per root for the document's life.
+ */
+export function defineRoots(doc: Y.Doc): void {
+  getBody(doc)
+  getClauses(doc)
+  getSuggestions(doc)
+  getMeta(doc)
 }

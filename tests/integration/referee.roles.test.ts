@@ -301,6 +301,43 @@ describe('the referee against forged updates from real users', () => {
     })
   })
 
+  describe('a locked clause: nobody changes it until an owner unlocks it', () => {
+    /** The chair (an owner) locks the first clause, as the clause menu does. */
+    beforeEach(async () => {
+      const chair = await connectAs(CHAIR)
+      getClauses(chair.doc).set(firstClause(chair.doc).getAttribute('clauseId')!, { status: 'locked' })
+      await whenAllAcknowledged(chair)
+      expect(chair.isOpen, 'an owner may lock a clause').toBe(true)
+      await chair.close()
+    })
+
+    const forgeries: ReadonlyArray<{ person: Person; act: string; forge: (doc: Y.Doc) => void }> = [
+      { person: SECOND_EDITOR, act: 'an editor types into it', forge: (doc) => firstParagraphText(doc).insert(0, 'Notwithstanding clause 3, ') },
+      { person: CHAIR, act: 'its owner types into it without unlocking it', forge: (doc) => firstParagraphText(doc).delete(0, 5) },
+      { person: SECOND_EDITOR, act: 'an editor deletes it', forge: (doc) => getBody(doc).delete(0, 1) },
+      {
+        person: SECOND_EDITOR,
+        act: 'an editor unlocks it',
+        forge: (doc) => getClauses(doc).set(firstClause(doc).getAttribute('clauseId')!, { status: 'agreed' }),
+      },
+    ]
+
+    it.each(forgeries)('closes the connection with 4409 when $act, keeping nothing', async ({ person, forge }) => {
+      await expectForgeryRefused(person, forge)
+    })
+
+    it('accepts the editor’s edit once the owner has unlocked it', async () => {
+      const chair = await connectAs(CHAIR)
+      getClauses(chair.doc).set(firstClause(chair.doc).getAttribute('clauseId')!, { status: 'agreed' })
+      await whenAllAcknowledged(chair)
+      const editor = await connectAs(SECOND_EDITOR)
+      firstParagraphText(editor.doc).insert(0, 'After unlocking, ')
+      await whenAllAcknowledged(editor)
+      expect(editor.isOpen).toBe(true)
+      expect((await evidence()).bodyXml).toContain('After unlocking, ')
+    })
+  })
+
   describe('authorship: a clientID belongs to the first person who writes with it', () => {
     /** The chair writes under CHAIR_CLIENT_ID, which binds it to the chair. */
     async function chairWritesUnderTheChosenClientId(): Promise<void> {
