@@ -13,6 +13,8 @@ import { newSecret } from './auth/secrets.ts'
 import { DatabaseSessionStore } from './auth/SessionStore.ts'
 import { SignInThrottle, type ThrottleLimits } from './auth/SignInThrottle.ts'
 import { type Config, ConfigError, loadConfig } from './config.ts'
+import { ContractDetailsWriter } from './contracts/ContractDetailsWriter.ts'
+import { ContractService } from './contracts/ContractService.ts'
 import { apiRouter } from './http/apiRouter.ts'
 import { createHttpAuth } from './http/auth.ts'
 import { createApp } from './http/createApp.ts'
@@ -63,6 +65,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const sessionStore = new DatabaseSessionStore(accounts)
   const authenticator = new Authenticator({ accounts, sessions: sessionStore, secret, policy: DEFAULT_SESSION_POLICY })
 
+  // The contract list follows the titles and descriptions people write in the documents.
+  const contractDetails = new ContractDetailsWriter({ accounts })
   const sync = new SyncServer({
     store,
     hooks: options.hooks ?? memberPolicy(accounts, authenticator),
@@ -71,6 +75,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ? undefined
       : { list: (contractId) => accounts.listClientBindings(contractId), bind: (contractId, clientId, userId) => accounts.bindClient(contractId, clientId, userId, Date.now()) },
     allowedOrigins: config.allowedOrigins,
+    onMetaChanged: (contractId, changed) => contractDetails.record(contractId, changed),
     ...options.sync,
   })
   const service = new AccountService({
@@ -83,6 +88,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const api = apiRouter({
     accounts,
     service,
+    contracts: new ContractService({ store, members: service }),
     authenticator,
     auth: createHttpAuth({ authenticator, store: sessionStore, secret }),
     baseUrl: () => baseUrl,
@@ -111,6 +117,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       http.closeAllConnections()
       await stopped
       await vite?.close()
+      await contractDetails.settled()
       await store.close()
     })())
 

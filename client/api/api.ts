@@ -3,7 +3,7 @@
  * state-changing request; a refusal becomes an `ApiError` carrying the server's words.
  */
 import type { Role } from '../../shared/domain/roles.ts'
-import type { ApiErrorBody, ContractListItem, InvitationView, MemberView, OrganisationView, SessionView } from '../../shared/protocol/api.ts'
+import type { ApiErrorBody, ContractListItem, InvitationView, MemberView, NewContractRequest, OrganisationView, SessionView } from '../../shared/protocol/api.ts'
 
 export class ApiError extends Error {
   constructor(
@@ -62,6 +62,11 @@ export async function signOut(): Promise<void> {
 
 export function listContracts(): Promise<ContractListItem[]> {
   return call<ContractListItem[]>('GET', '/contracts')
+}
+
+/** Starts a contract (empty, or a copy of `copyOf`) with the signed-in person as its owner. */
+export function createContract(request: NewContractRequest): Promise<ContractListItem> {
+  return call<ContractListItem>('POST', '/contracts', request)
 }
 
 export function describeInvitation(secret: string): Promise<InvitationView> {

@@ -1,11 +1,13 @@
 /**
- * The JSON API: session, tokens, contracts and members, invitations. Every route that changes
- * state runs behind CSRF protection when the caller is identified by cookie.
+ * The JSON API: session, tokens, contracts (listing and starting them) and members,
+ * invitations. Every route that changes state runs behind CSRF protection when the caller is
+ * identified by cookie.
  */
 import { Router, type Request, type Response } from 'express'
 import cookieParser from 'cookie-parser'
 import type { AccountService } from '../accounts/AccountService.ts'
 import type { Authenticator } from '../auth/Authenticator.ts'
+import { type ContractService, readNewContract } from '../contracts/ContractService.ts'
 import type { AccountStore } from '../store/Store.ts'
 import { type HttpAuth, requireUser } from './auth.ts'
 import { HttpError } from './HttpError.ts'
@@ -13,6 +15,7 @@ import { HttpError } from './HttpError.ts'
 export interface ApiDependencies {
   readonly accounts: AccountStore
   readonly service: AccountService
+  readonly contracts: ContractService
   readonly authenticator: Authenticator
   readonly auth: HttpAuth
   /** The public base URL, for invitation links (e.g. http://127.0.0.1:3000). */
@@ -40,7 +43,7 @@ function param(req: Request, name: string): string {
 }
 
 export function apiRouter(deps: ApiDependencies): Router {
-  const { accounts, service, authenticator, auth } = deps
+  const { accounts, service, contracts, authenticator, auth } = deps
   const api = Router()
   // csrf-csrf reads its cookie from req.cookies.
   api.use(cookieParser(), auth.sessions, auth.identify)
@@ -84,6 +87,12 @@ export function apiRouter(deps: ApiDependencies): Router {
 
   api.get('/contracts', requireUser, async (req, res) => {
     res.json(await accounts.listContractsFor(req.userId!))
+  })
+
+  /** Starts a contract, empty or as a copy (`NewContractRequest`); the caller becomes its owner. */
+  api.post('/contracts', requireUser, auth.csrfProtection, async (req, res) => {
+    if (!req.is('application/json')) throw new HttpError(415, 'json_required', 'Send the new contract as JSON.')
+    res.status(201).json(await contracts.create(req.userId!, readNewContract(req.body)))
   })
 
   api.get('/organisations', requireUser, async (_req, res) => {

@@ -74,7 +74,7 @@ export async function seedDemo(store: Store, service: AccountService, password: 
     users.push({ ...account, user: await service.createUser({ ...account, password: chosen }) })
   }
   const chair = users[0]!.user
-  await store.accounts.createContract({ id: DEMO_CONTRACT_ID, title: DEMO_TITLE, createdBy: chair.id, createdAt: Date.now() })
+  await store.accounts.createContract({ id: DEMO_CONTRACT_ID, title: DEMO_TITLE, description: DEMO_DESCRIPTION, createdBy: chair.id, createdAt: Date.now() })
   for (const { user, role } of users) await store.accounts.setRole(DEMO_CONTRACT_ID, user.id, role)
   // The draft is the chair's text: its clientID is bound to the chair like any other author's.
   const clientId = randomBytes(4).readUInt32LE() >>> 1

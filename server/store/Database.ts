@@ -25,7 +25,7 @@ export interface Tables {
   }
   organisations: { id: string; name: string; constituency: string }
   users: { id: string; email: string; name: string; organisation_id: string; password_hash: string | null; created_at: number }
-  contracts: { id: string; title: string; created_by: string | null; created_at: number }
+  contracts: { id: string; title: string; description: string; created_by: string | null; created_at: number }
   memberships: { contract_id: string; user_id: string; role: string }
   sessions: { id: string; user_id: string; data: string; created_at: number; expires_at: number }
   api_tokens: { id: string; user_id: string; created_at: number; expires_at: number; revoked_at: number | null }

@@ -10,6 +10,7 @@ import type {
   ContractSummary,
   InvitationRecord,
   MemberRecord,
+  NewContractRecord,
   OrganisationRecord,
   SessionRecord,
   TokenRecord,
@@ -100,15 +101,38 @@ export class SqlAccountStore implements AccountStore {
     await this.#db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute()
   }
 
-  async createContract(contract: { id: string; title: string; createdBy: string | null; createdAt: number }): Promise<void> {
-    await this.#db
-      .insertInto('contracts')
-      .values({ id: contract.id, title: contract.title, created_by: contract.createdBy, created_at: contract.createdAt })
-      .execute()
+  async createContract(contract: NewContractRecord): Promise<void> {
+    const row = {
+      id: contract.id,
+      title: contract.title,
+      description: contract.description ?? '',
+      created_by: contract.createdBy,
+      created_at: contract.createdAt,
+    }
+    const { owner } = contract
+    if (owner === undefined) {
+      await this.#db.insertInto('contracts').values(row).execute()
+      return
+    }
+    await this.#db.transaction().execute(async (trx) => {
+      await trx.insertInto('contracts').values(row).execute()
+      await trx.insertInto('memberships').values({ contract_id: contract.id, user_id: owner, role: 'owner' }).execute()
+    })
   }
 
-  async setContractTitle(contractId: string, title: string): Promise<void> {
-    await this.#db.updateTable('contracts').set({ title }).where('id', '=', contractId).execute()
+  async hasContract(contractId: string): Promise<boolean> {
+    const row = await this.#db.selectFrom('contracts').select('id').where('id', '=', contractId).executeTakeFirst()
+    return row !== undefined
+  }
+
+  async setContractDetails(contractId: string, details: { readonly title?: string; readonly description?: string }): Promise<void> {
+    const { title, description } = details
+    if (title === undefined && description === undefined) return
+    await this.#db
+      .updateTable('contracts')
+      .set({ ...(title === undefined ? {} : { title }), ...(description === undefined ? {} : { description }) })
+      .where('id', '=', contractId)
+      .execute()
   }
 
   async listAllContracts(): Promise<Array<{ id: string; title: string; memberCount: number }>> {
@@ -126,11 +150,11 @@ export class SqlAccountStore implements AccountStore {
     const rows = await this.#db
       .selectFrom('memberships')
       .innerJoin('contracts', 'contracts.id', 'memberships.contract_id')
-      .select(['contracts.id', 'contracts.title', 'memberships.role'])
+      .select(['contracts.id', 'contracts.title', 'contracts.description', 'memberships.role'])
       .where('memberships.user_id', '=', userId)
       .orderBy('contracts.title')
       .execute()
-    return rows.map((row) => ({ id: row.id, title: row.title, role: asRole(row.role) }))
+    return rows.map((row) => ({ id: row.id, title: row.title, description: row.description, role: asRole(row.role) }))
   }
 
   async getRole(contractId: string, userId: string): Promise<Role | null> {

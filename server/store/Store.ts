@@ -103,7 +103,21 @@ export interface UserProfile {
 export interface ContractSummary {
   readonly id: string
   readonly title: string
+  /** What the contract is for, in a sentence or two; '' when none was given. */
+  readonly description: string
   readonly role: Role
+}
+
+/** A contract as created: its row in the contract list. */
+export interface NewContractRecord {
+  readonly id: string
+  readonly title: string
+  /** Default ''. */
+  readonly description?: string
+  readonly createdBy: string | null
+  readonly createdAt: number
+  /** A user made the contract's owner in the same transaction, so it is never left without one. */
+  readonly owner?: string
 }
 
 export interface MemberRecord extends UserProfile {
@@ -151,8 +165,15 @@ export interface AccountStore {
   getProfile(userId: string): Promise<UserProfile | null>
   setPasswordHash(userId: string, passwordHash: string): Promise<void>
 
-  createContract(contract: { id: string; title: string; createdBy: string | null; createdAt: number }): Promise<void>
-  setContractTitle(contractId: string, title: string): Promise<void>
+  /** Creates a contract (and its owner's membership, when `owner` is given); rejects if the id is taken. */
+  createContract(contract: NewContractRecord): Promise<void>
+  /** Whether a contract with this id exists. */
+  hasContract(contractId: string): Promise<boolean>
+  /**
+   * Sets the title and/or description shown in the contract list (the document's `meta` is
+   * where people edit them; the list follows it). A missing contract is not an error.
+   */
+  setContractDetails(contractId: string, details: { readonly title?: string; readonly description?: string }): Promise<void>
   /** Every contract, for the operator's admin command. */
   listAllContracts(): Promise<Array<{ id: string; title: string; memberCount: number }>>
   /** The contracts a user belongs to, with their role in each, ordered by title. */

@@ -117,6 +117,12 @@ function migrations(types: ColumnTypes): Record<string, Migration> {
           .execute()
       },
     },
+    '0003_contract_description': {
+      async up(db: Kysely<any>) {
+        // The contract list shows each contract's description beside its title.
+        await db.schema.alterTable('contracts').addColumn('description', 'text', (c) => c.notNull().defaultTo('')).execute()
+      },
+    },
   }
 }
 

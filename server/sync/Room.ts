@@ -7,7 +7,9 @@ import * as Y from 'yjs'
 import { defineRoots } from '../../shared/ydoc/schema.ts'
 import * as encoding from 'lib0/encoding'
 import { MessageType, SyncStep } from '../../shared/protocol/messages.ts'
+import type { ContractDetails } from '../../shared/domain/contractDetails.ts'
 import type { ContractId, UserId } from '../../shared/domain/ids.ts'
+import { observeContractDetails } from '../../shared/ydoc/meta.ts'
 import type { DocumentStore } from '../store/Store.ts'
 import type { Connection } from './Connection.ts'
 import { SyncRefusal } from './SyncRefusal.ts'
@@ -29,7 +31,17 @@ export interface RoomOptions {
   readonly compactAfterUpdates: number
   /** Where compaction failures are reported (they are retried at the next threshold). */
   readonly log: (message: string, error?: unknown) => void
+  /**
+   * Told after each applied change of the document's title or description (not the state it
+   * was loaded with), with the changed values. Default: nobody. It exists so that the contract
+   * list can follow what people write in the document; a throw is logged, never reaches the
+   * update that caused it.
+   */
+  readonly onMetaChanged?: MetaChangeListener
 }
+
+/** Hears of changed contract details in a room's document (see `RoomOptions.onMetaChanged`). */
+export type MetaChangeListener = (contractId: ContractId, changed: Partial<ContractDetails>) => void
 
 /** One awareness state as the server relays it: already stamped with the connection's identity. */
 interface AwarenessEntry {
@@ -94,6 +106,16 @@ export class Room {
       if (stored.snapshot) Y.applyUpdate(room.doc, stored.snapshot)
       for (const { data } of stored.updates) Y.applyUpdate(room.doc, data)
     })
+    const { onMetaChanged } = options
+    if (onMetaChanged) {
+      observeContractDetails(room.doc, (changed) => {
+        try {
+          onMetaChanged(name, changed)
+        } catch (error) {
+          options.log(`Following the details of ${name} failed`, error)
+        }
+      })
+    }
     if (stored.updates.length >= options.compactAfterUpdates) room.#scheduleCompaction()
     return room
   }

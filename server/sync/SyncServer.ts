@@ -16,7 +16,7 @@ import type { DocumentStore } from '../store/Store.ts'
 import { Connection } from './Connection.ts'
 import type { RefereeHooks } from './hooks.ts'
 import { decodeClientMessage, handleClientMessage } from './receiveMessage.ts'
-import { type ClientBindingStore, Room, encodeSyncMessage } from './Room.ts'
+import { type ClientBindingStore, type MetaChangeListener, Room, encodeSyncMessage } from './Room.ts'
 import { SyncRefusal } from './SyncRefusal.ts'
 import { WriteAheadLog } from './WriteAheadLog.ts'
 
@@ -43,6 +43,11 @@ export interface SyncServerOptions {
   readonly bindings?: ClientBindingStore
   /** Where problems are reported; defaults to console.error. */
   readonly log?: (message: string, error?: unknown) => void
+  /**
+   * Told after a loaded room applies a change of its contract's title or description (default:
+   * nobody), so the contract list can follow the documents. See `RoomOptions.onMetaChanged`.
+   */
+  readonly onMetaChanged?: MetaChangeListener
 }
 
 function toBytes(data: RawData): Uint8Array {
@@ -52,7 +57,7 @@ function toBytes(data: RawData): Uint8Array {
 }
 
 export class SyncServer {
-  readonly #options: Required<Omit<SyncServerOptions, 'bindings'>> & Pick<SyncServerOptions, 'bindings'>
+  readonly #options: Required<Omit<SyncServerOptions, 'bindings' | 'onMetaChanged'>> & Pick<SyncServerOptions, 'bindings' | 'onMetaChanged'>
   readonly #wal: WriteAheadLog
   readonly #wss: WebSocketServer
   readonly #rooms = new Map<ContractId, Promise<Room>>()
@@ -192,8 +197,8 @@ export class SyncServer {
       }
       let loading = this.#rooms.get(name)
       if (!loading) {
-        const { compactAfterUpdates, log, bindings } = this.#options
-        loading = Room.load(name, this.#options.store, { compactAfterUpdates, log, bindings })
+        const { compactAfterUpdates, log, bindings, onMetaChanged } = this.#options
+        loading = Room.load(name, this.#options.store, { compactAfterUpdates, log, bindings, onMetaChanged })
         this.#rooms.set(name, loading)
         loading.catch(() => this.#rooms.delete(name))
       }

@@ -24,11 +24,26 @@ export interface SessionView {
   readonly csrfToken: string | null
 }
 
-/** An item of `GET /api/contracts`. */
+/** An item of `GET /api/contracts`, and the answer of `POST /api/contracts`. */
 export interface ContractListItem {
   readonly id: string
+  /** The title in the contract's document, as last written (the list follows the document). */
   readonly title: string
+  /** Its description, '' when there is none. */
+  readonly description: string
   readonly role: Role
+}
+
+/**
+ * `POST /api/contracts`: starts a contract with the caller as its owner. Title 1–200 and
+ * description at most 1000 characters, trimmed (`shared/domain/contractDetails.ts`); `copyOf`
+ * names a contract the caller owns or edits, whose current text (clauses back to drafting) the
+ * new one starts from. Other fields are refused.
+ */
+export interface NewContractRequest {
+  readonly title: string
+  readonly description?: string
+  readonly copyOf?: string
 }
 
 /** An item of `GET /api/contracts/<id>/members`. */

@@ -182,8 +182,8 @@ export function registerStoreContractTests(engine: string, factory: StoreFactory
       await accounts.setRole('c2', 'u1', 'viewer')
       await accounts.setRole('c2', 'u1', 'editor')
       expect(await accounts.listContractsFor('u1')).toEqual([
-        { id: 'c1', title: 'Children’s Homes', role: 'owner' },
-        { id: 'c2', title: 'Fostering', role: 'editor' },
+        { id: 'c1', title: 'Children’s Homes', description: '', role: 'owner' },
+        { id: 'c2', title: 'Fostering', description: '', role: 'editor' },
       ])
       expect((await accounts.listMembers('c2')).map((m) => [m.id, m.role])).toEqual([['u1', 'editor']])
       await accounts.removeMember('c2', 'u1')
@@ -224,6 +224,22 @@ export function registerStoreContractTests(engine: string, factory: StoreFactory
     it('[A5] a setting keeps the first value stored', async () => {
       expect(await store.accounts.getOrCreateSetting('k', () => 'first')).toBe('first')
       expect(await store.accounts.getOrCreateSetting('k', () => 'second')).toBe('first')
+    })
+
+    it('[A6] a contract is created with its owner in one step, and its listed title and description change separately', async () => {
+      const { accounts } = store
+      await accounts.createOrganisation({ id: 'o1', name: 'Steering Group', constituency: 'steering' })
+      await accounts.createUser({ id: 'u1', email: 'chair@demo.test', name: 'Chair', organisationId: 'o1', passwordHash: null, createdAt: 1 })
+      expect(await accounts.hasContract('c1')).toBe(false)
+      await accounts.createContract({ id: 'c1', title: 'Fostering', description: 'For agencies', createdBy: 'u1', createdAt: 1, owner: 'u1' })
+      expect(await accounts.hasContract('c1')).toBe(true)
+      expect(await accounts.listContractsFor('u1')).toEqual([{ id: 'c1', title: 'Fostering', description: 'For agencies', role: 'owner' }])
+      await accounts.setContractDetails('c1', { title: 'Fostering Agencies' })
+      await accounts.setContractDetails('c1', { description: '' })
+      expect(await accounts.listContractsFor('u1')).toEqual([{ id: 'c1', title: 'Fostering Agencies', description: '', role: 'owner' }])
+      // A taken id fails whole: no second membership appears.
+      await expect(accounts.createContract({ id: 'c1', title: 'Again', createdBy: 'u1', createdAt: 2, owner: 'u1' })).rejects.toThrow()
+      expect(await accounts.listMembers('c1')).toHaveLength(1)
     })
 
     it('[S12] loading while another instance compacts always yields the whole document', async () => {
