@@ -1,21 +1,46 @@
 /**
  * The clause toolbar: each button is enabled exactly when its command applies to the clause
- * around the cursor (the command answers "can I?"), with its keyboard shortcut in the title.
+ * around the cursor and would not change a locked clause (the command is run without applying
+ * it, and its transaction checked), with its keyboard shortcut in the title; and the clause's
+ * status menu.
  */
 import { type Editor, useEditorState } from '@tiptap/react'
-import { clauseHasContent } from '../../shared/editor/clauseCommands.ts'
+import type { Command, EditorState, Transaction } from '@tiptap/pm/state'
+import type * as Y from 'yjs'
+import type { Role } from '../../shared/domain/roles.ts'
+import {
+  clauseHasContent,
+  deleteClause,
+  demoteClause,
+  insertClauseAfter,
+  insertSubClause,
+  moveClause,
+  promoteClause,
+} from '../../shared/editor/clauseCommands.ts'
+import { changesLockedClause, clauseLockingKey } from '../../shared/editor/ClauseLocking.ts'
+import { ClauseStatusMenu } from '../features/status/ClauseStatusMenu.tsx'
 
-export function ClauseToolbar({ editor }: { editor: Editor }) {
+/** Whether `command` applies in `state` and leaves every locked clause as it is. */
+function wouldApply(state: EditorState, command: Command): boolean {
+  let tr: Transaction | null = null
+  if (!command(state, (made) => (tr = made))) return false
+  return tr === null || !changesLockedClause(tr, clauseLockingKey.getState(state)?.locked ?? [])
+}
+
+/** Stands in for a new clause's id when a command only needs to be tried. */
+const probeId = () => 'probe'
+
+export function ClauseToolbar({ editor, doc, role }: { editor: Editor; doc: Y.Doc; role: Role }) {
   const can = useEditorState({
     editor,
-    selector: ({ editor: e }) => ({
-      insertAfter: e.can().insertClauseAfter(),
-      insertSub: e.can().insertSubClause(),
-      up: e.can().moveClauseUp(),
-      down: e.can().moveClauseDown(),
-      demote: e.can().demoteClause(),
-      promote: e.can().promoteClause(),
-      remove: e.can().deleteClause(),
+    selector: ({ editor: { state } }) => ({
+      insertAfter: wouldApply(state, insertClauseAfter(probeId)),
+      insertSub: wouldApply(state, insertSubClause(probeId)),
+      up: wouldApply(state, moveClause(-1)),
+      down: wouldApply(state, moveClause(1)),
+      demote: wouldApply(state, demoteClause),
+      promote: wouldApply(state, promoteClause),
+      remove: wouldApply(state, deleteClause),
     }),
   })
 
@@ -47,6 +72,7 @@ export function ClauseToolbar({ editor }: { editor: Editor }) {
       <button type="button" disabled={!can.remove} onClick={remove}>
         Delete clause
       </button>
+      <ClauseStatusMenu editor={editor} doc={doc} role={role} />
     </div>
   )
 }

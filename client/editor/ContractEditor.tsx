@@ -14,11 +14,13 @@ import * as Y from 'yjs'
 import type { ContractId } from '../../shared/domain/ids.ts'
 import { ROLE_LABEL, type Role, can } from '../../shared/domain/roles.ts'
 import { contractExtensions } from '../../shared/editor/extensions.ts'
-import { getBody, getMeta, getTitle } from '../../shared/ydoc/schema.ts'
+import { ClauseLocking } from '../../shared/editor/ClauseLocking.ts'
+import { getBody, getClauses } from '../../shared/ydoc/schema.ts'
 import { SyncConnection, type SyncState, type SyncStatus } from '../sync/SyncConnection.ts'
 import { ClauseToolbar } from './ClauseToolbar.tsx'
 import { OutlinePanel } from '../features/outline/OutlinePanel.tsx'
 import { PresenceBar } from '../features/presence/PresenceBar.tsx'
+import { ContractDetails } from '../features/details/ContractDetails.tsx'
 
 /** Props of {@link ContractEditor}. */
 export interface ContractEditorProps {
@@ -73,7 +75,6 @@ export function ContractEditor({ contractId, role = 'editor', userName }: Contra
   const [session, setSession] = useState<Session | null>(null)
   const [syncState, setSyncState] = useState<SyncState>(NOT_CONNECTED)
   const [notice, setNotice] = useState<string | null>(null)
-  const [title, setTitle] = useState('')
 
   // Created in an effect, not during render, so that StrictMode's mount–unmount–mount destroys
   // the first doc and connection instead of leaking or reusing destroyed ones.
@@ -82,8 +83,6 @@ export function ContractEditor({ contractId, role = 'editor', userName }: Contra
     const connection = new SyncConnection(contractId, doc)
     setSession({ doc, connection })
     setSyncState(connection.state)
-    const showTitle = () => setTitle(getTitle(doc))
-    getMeta(doc).observe(showTitle)
     const unsubscribe = connection.onChange((state) => {
       setSyncState(state)
       if (state.needsFreshDoc) {
@@ -92,7 +91,6 @@ export function ContractEditor({ contractId, role = 'editor', userName }: Contra
       }
     })
     return () => {
-      getMeta(doc).unobserve(showTitle)
       unsubscribe()
       connection.destroy()
       doc.destroy()
@@ -102,10 +100,7 @@ export function ContractEditor({ contractId, role = 'editor', userName }: Contra
   return (
     <main className="contract">
       <header className="contract-header">
-        <div>
-          <p className="contract-kicker">Contract</p>
-          <h1 className="contract-id">{title || contractId}</h1>
-        </div>
+        <ContractDetails doc={session?.doc ?? null} contractId={contractId} canEdit={isEditable} />
         {session !== null ? <PresenceBar awareness={session.connection.provider.awareness} /> : null}
         <p className="sync-status" role="status" data-testid="sync-status" data-status={syncState.status}>
           {STATUS_LABEL[syncState.status]}
@@ -128,14 +123,23 @@ export function ContractEditor({ contractId, role = 'editor', userName }: Contra
           {readOnlyExplanation(role)}
         </p>
       ) : null}
-      {session !== null ? <ContractText session={session} user={user} isEditable={isEditable} /> : null}
+      {session !== null ? <ContractText session={session} user={user} role={role} onNotice={setNotice} /> : null}
     </main>
   )
 }
 
+interface ContractTextProps {
+  session: Session
+  user: CaretUser
+  role: Role
+  /** Shows a message to the person (e.g. why a change was not made). */
+  onNotice: (message: string) => void
+}
+
 /** The editor itself, recreated whenever the session changes. */
-function ContractText({ session, user, isEditable }: { session: Session; user: CaretUser; isEditable: boolean }) {
+function ContractText({ session, user, role, onNotice }: ContractTextProps) {
   const { doc, connection } = session
+  const isEditable = can(role, 'edit')
   const editor = useEditor(
     {
       editable: isEditable,
@@ -144,6 +148,7 @@ function ContractText({ session, user, isEditable }: { session: Session; user: C
         ...contractExtensions(),
         Collaboration.configure({ fragment: getBody(doc) }),
         CollaborationCaret.configure({ provider: connection.provider, user }),
+        ClauseLocking.configure({ clauses: getClauses(doc), onRefused: onNotice }),
       ],
       editorProps: {
         // On the contenteditable itself (role="textbox"), where assistive technology reads it.
@@ -156,7 +161,7 @@ function ContractText({ session, user, isEditable }: { session: Session; user: C
     <div className="contract-layout">
       {editor ? <OutlinePanel editor={editor} doc={doc} /> : <div />}
       <div>
-        {isEditable && editor ? <ClauseToolbar editor={editor} /> : null}
+        {isEditable && editor ? <ClauseToolbar editor={editor} doc={doc} role={role} /> : null}
         <EditorContent editor={editor} className="contract-text" />
       </div>
     </div>

@@ -27,9 +27,15 @@ export function clauseAtSelection(state: EditorState): ClauseAt | null {
   return null
 }
 
+/** The level of every clause's heading: a clause's depth is its nesting, never its heading level. */
+export const CLAUSE_HEADING_LEVEL = 2
+
 /** A new, empty clause: a heading to type into and one paragraph. */
 export function emptyClause(schema: Schema, clauseId: string): ProseMirrorNode {
-  return schema.nodes.clause!.create({ clauseId }, [schema.nodes.heading!.create({ level: 2 }), schema.nodes.paragraph!.create()])
+  return schema.nodes.clause!.create({ clauseId }, [
+    schema.nodes.heading!.create({ level: CLAUSE_HEADING_LEVEL }),
+    schema.nodes.paragraph!.create(),
+  ])
 }
 
 /** Puts the cursor in the heading of the clause that starts at `clausePos`. */
@@ -64,24 +70,65 @@ export function insertSubClause(newClauseId: () => string): Command {
   }
 }
 
-/** Swaps the current clause with its previous (-1) or next (+1) sibling clause. */
-export function moveClause(direction: -1 | 1): Command {
+/**
+ * Where the current clause goes when moved one place up or down among its siblings: `from`,
+ * its position, and `to`, the position between blocks it moves to (before the previous
+ * sibling, or after the next). Null when there is no sibling clause that way.
+ */
+export function clauseMoveTarget(state: EditorState, direction: -1 | 1): { from: number; to: number } | null {
+  const at = clauseAtSelection(state)
+  if (!at) return null
+  const siblingIndex = at.index + direction
+  if (siblingIndex < 0 || siblingIndex >= at.parent.childCount) return null
+  const sibling = at.parent.child(siblingIndex)
+  if (sibling.type.name !== 'clause') return null
+  return { from: at.pos, to: direction === -1 ? at.pos - sibling.nodeSize : at.pos + at.node.nodeSize + sibling.nodeSize }
+}
+
+/**
+ * Whether the clause at `from` can move to `to`, a position between blocks: not into itself,
+ * not where it already is, and only where the schema lets a clause stand (at the top level, or
+ * after a clause's heading).
+ */
+export function canMoveClauseTo(doc: ProseMirrorNode, from: number, to: number): boolean {
+  const node = doc.nodeAt(from)
+  if (node?.type.name !== 'clause') return false
+  const end = from + node.nodeSize
+  if (to >= from && to <= end) return false
+  if (to < 0 || to > doc.content.size) return false
+  const $to = doc.resolve(to)
+  if ($to.parentOffset !== 0 && $to.nodeBefore === null) return false
+  const index = $to.index()
+  return $to.parent.canReplace(index, index, Fragment.from(node))
+}
+
+/**
+ * Moves the clause at `from` (with its sub-clauses) to `to`: inserted there and deleted where
+ * it was, so that nothing else is rewritten (a neighbour may be locked, or being edited by
+ * someone else). The cursor keeps its place inside the moved clause.
+ */
+export function moveClauseTo(from: number, to: number): Command {
   return (state, dispatch) => {
-    const at = clauseAtSelection(state)
-    if (!at) return false
-    const siblingIndex = at.index + direction
-    if (siblingIndex < 0 || siblingIndex >= at.parent.childCount) return false
-    const sibling = at.parent.child(siblingIndex)
-    if (sibling.type.name !== 'clause') return false
+    if (!canMoveClauseTo(state.doc, from, to)) return false
     if (dispatch) {
-      const offset = state.selection.from - at.pos
-      const [first, second] = direction === -1 ? [sibling, at.node] : [at.node, sibling]
-      const start = direction === -1 ? at.pos - sibling.nodeSize : at.pos
-      const tr = state.tr.replaceWith(start, start + first.nodeSize + second.nodeSize, Fragment.from([second, first]))
-      const newPos = direction === -1 ? start : start + sibling.nodeSize
-      dispatch(tr.setSelection(TextSelection.create(tr.doc, newPos + offset)).scrollIntoView())
+      const node = state.doc.nodeAt(from)!
+      // Inserted first: the old copy then sits one clause further on when the target was before it.
+      const oldStart = to < from ? from + node.nodeSize : from
+      const tr = state.tr.insert(to, node).delete(oldStart, oldStart + node.nodeSize)
+      const newPos = to < from ? to : to - node.nodeSize
+      const offset = state.selection.from - from
+      if (offset > 0 && offset < node.nodeSize) tr.setSelection(TextSelection.create(tr.doc, newPos + offset))
+      dispatch(tr.scrollIntoView())
     }
     return true
+  }
+}
+
+/** Moves the current clause one place up (-1) or down (1) among its siblings. */
+export function moveClause(direction: -1 | 1): Command {
+  return (state, dispatch) => {
+    const move = clauseMoveTarget(state, direction)
+    return move !== null && moveClauseTo(move.from, move.to)(state, dispatch)
   }
 }
 

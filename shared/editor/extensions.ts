@@ -7,6 +7,7 @@ import type { Extensions } from '@tiptap/core'
 import StarterKit from '@tiptap/starter-kit'
 import { Clause, ClauseNumbering } from './Clause.ts'
 import { ClauseEditing } from './ClauseEditing.ts'
+import { ClausePaste } from './ClausePaste.ts'
 
 /**
  * The schema's extensions. Undo/redo is left to the Yjs-aware undo of the collaboration layer.
@@ -15,5 +16,5 @@ import { ClauseEditing } from './ClauseEditing.ts'
  * would try to, and be refused).
  */
 export function contractExtensions(): Extensions {
-  return [StarterKit.configure({ undoRedo: false, trailingNode: false }), Clause, ClauseNumbering, ClauseEditing]
+  return [StarterKit.configure({ undoRedo: false, trailingNode: false }), Clause, ClauseNumbering, ClauseEditing, ClausePaste]
 }

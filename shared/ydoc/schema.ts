@@ -6,7 +6,7 @@
  * so a rename or a migration has exactly one place to change.
  */
 import * as Y from 'yjs'
-import { type ClauseState, readClauseState } from '../domain/clauseStatus.ts'
+import { type ClauseState, type ClauseStatus, readClauseState } from '../domain/clauseStatus.ts'
 
 /** Bumped whenever the layout changes in a way that needs a migration of stored documents. */
 export const SCHEMA_VERSION = 1
@@ -73,4 +73,9 @@ export function defineRoots(doc: Y.Doc): void {
   getClauses(doc)
   getSuggestions(doc)
   getMeta(doc)
+}
+
+/** Sets the status of the clause `clauseId` (checked by the server: see `canChangeStatus`). */
+export function setClauseStatus(doc: Y.Doc, clauseId: string, status: ClauseStatus): void {
+  getClauses(doc).set(clauseId, { ...getClauseState(doc, clauseId), status })
 }
