@@ -5,7 +5,6 @@
  * status menu.
  */
 import { type Editor, useEditorState } from '@tiptap/react'
-import type { Command, EditorState, Transaction } from '@tiptap/pm/state'
 import type * as Y from 'yjs'
 import type { Role } from '../../shared/domain/roles.ts'
 import {
@@ -17,15 +16,8 @@ import {
   moveClause,
   promoteClause,
 } from '../../shared/editor/clauseCommands.ts'
-import { changesLockedClause, clauseLockingKey } from '../../shared/editor/ClauseLocking.ts'
+import { wouldApply } from '../../shared/editor/ClauseLocking.ts'
 import { ClauseStatusMenu } from '../features/status/ClauseStatusMenu.tsx'
-
-/** Whether `command` applies in `state` and leaves every locked clause as it is. */
-function wouldApply(state: EditorState, command: Command): boolean {
-  let tr: Transaction | null = null
-  if (!command(state, (made) => (tr = made))) return false
-  return tr === null || !changesLockedClause(tr, clauseLockingKey.getState(state)?.locked ?? [])
-}
 
 /** Stands in for a new clause's id when a command only needs to be tried. */
 const probeId = () => 'probe'

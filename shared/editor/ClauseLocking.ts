@@ -11,7 +11,7 @@
  */
 import { Extension } from '@tiptap/core'
 import type { Node as ProseMirrorNode } from '@tiptap/pm/model'
-import { type EditorState, Plugin, PluginKey, type Transaction } from '@tiptap/pm/state'
+import { type Command, type EditorState, Plugin, PluginKey, type Transaction } from '@tiptap/pm/state'
 import { Decoration, DecorationSet } from '@tiptap/pm/view'
 import { ySyncPluginKey } from '@tiptap/y-tiptap'
 import type * as Y from 'yjs'
@@ -90,6 +90,17 @@ export function isSelectionLocked(state: EditorState): boolean {
   const locked = clauseLockingKey.getState(state)?.locked ?? []
   const { from, to } = state.selection
   return locked.some((range) => overlaps(from, to, range))
+}
+
+/**
+ * Whether `command` applies in `state` and leaves every locked clause as it is: the command is
+ * run with a dispatch that only keeps its transaction, which is then checked. For a control's
+ * enabled state (or a drop target) that must agree with what the editor would let through.
+ */
+export function wouldApply(state: EditorState, command: Command): boolean {
+  let tr: Transaction | null = null
+  if (!command(state, (made) => (tr = made))) return false
+  return tr === null || !changesLockedClause(tr, clauseLockingKey.getState(state)?.locked ?? [])
 }
 
 /** Whether a key press would type, delete or break a line, rather than move or copy. */

@@ -70,6 +70,14 @@ export function insertSubClause(newClauseId: () => string): Command {
   }
 }
 
+/** The clause starting at `pos` in `doc`, or null when no clause starts there. */
+export function clauseAt(doc: ProseMirrorNode, pos: number): ClauseAt | null {
+  const node = pos >= 0 && pos < doc.content.size ? doc.nodeAt(pos) : null
+  if (node?.type.name !== 'clause') return null
+  const $pos = doc.resolve(pos)
+  return { node, pos, parent: $pos.parent, index: $pos.index() }
+}
+
 /**
  * Where the current clause goes when moved one place up or down among its siblings: `from`,
  * its position, and `to`, the position between blocks it moves to (before the previous
@@ -77,7 +85,11 @@ export function insertSubClause(newClauseId: () => string): Command {
  */
 export function clauseMoveTarget(state: EditorState, direction: -1 | 1): { from: number; to: number } | null {
   const at = clauseAtSelection(state)
-  if (!at) return null
+  return at && siblingMoveTarget(at, direction)
+}
+
+/** {@link clauseMoveTarget} for the clause `at`, wherever the selection is. */
+export function siblingMoveTarget(at: ClauseAt, direction: -1 | 1): { from: number; to: number } | null {
   const siblingIndex = at.index + direction
   if (siblingIndex < 0 || siblingIndex >= at.parent.childCount) return null
   const sibling = at.parent.child(siblingIndex)
