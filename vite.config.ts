@@ -13,6 +13,13 @@ export default defineConfig({
     outDir: '../dist/client',
     emptyOutDir: true,
     chunkSizeWarningLimit: 2000,
+    rollupOptions: {
+      // The service worker is its own entry, at a fixed address (`/sw.js`) so its scope is the app.
+      input: { main: 'client/index.html', sw: 'client/serviceWorker.ts' },
+      output: {
+        entryFileNames: (chunk) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js'),
+      },
+    },
   },
   test: {
     root: '.',

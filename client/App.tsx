@@ -12,7 +12,7 @@ import { useCallback, useEffect, useState, type ReactNode } from 'react'
 import { parseContractId, type ContractId } from '../shared/domain/ids.ts'
 import { type Role, can } from '../shared/domain/roles.ts'
 import type { SessionView, UserView } from '../shared/protocol/api.ts'
-import { currentSession, listContracts, signOut } from './api/api.ts'
+import { currentSession, listContracts, rememberedSession, signOut } from './api/api.ts'
 import { ContractEditor } from './editor/ContractEditor.tsx'
 import { MembersPanel } from './features/members/MembersPanel.tsx'
 import { ContractsPage } from './pages/ContractsPage.tsx'
@@ -50,7 +50,12 @@ export function App() {
   useEffect(() => {
     const followHistory = () => setPathname(location.pathname)
     window.addEventListener('popstate', followHistory)
-    currentSession().then(setSession, () => setProblem('The server cannot be reached. Reload the page to try again.'))
+    currentSession().then(setSession, () => {
+      // Offline: the person last signed in here can still open the contracts kept on this device.
+      const remembered = rememberedSession()
+      if (remembered !== null) setSession(remembered)
+      else setProblem('The server cannot be reached. Reload the page to try again.')
+    })
     return () => window.removeEventListener('popstate', followHistory)
   }, [])
 
@@ -139,7 +144,7 @@ function ContractRoute({ contractId, user }: { contractId: ContractId; user: Use
   }
   return (
     <>
-      <ContractEditor contractId={contractId} role={role} userName={user.name} />
+      <ContractEditor contractId={contractId} role={role} userName={user.name} userId={user.id} />
       {can(role, 'manageMembers') ? <MembersPanel contractId={contractId} currentUserId={user.id} /> : null}
     </>
   )

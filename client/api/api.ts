@@ -3,7 +3,7 @@
  * state-changing request; a refusal becomes an `ApiError` carrying the server's words.
  */
 import type { Role } from '../../shared/domain/roles.ts'
-import type { ApiErrorBody, ContractListItem, InvitationView, MemberView, NewContractRequest, OrganisationView, SessionView } from '../../shared/protocol/api.ts'
+import type { ApiErrorBody, ContractListItem, InvitationView, MemberView, NewContractRequest, OrganisationView, SessionView, UserView } from '../../shared/protocol/api.ts'
 
 export class ApiError extends Error {
   constructor(
@@ -41,12 +41,54 @@ function remember(session: SessionView): SessionView {
   return session
 }
 
+/**
+ * What this device remembers of the last signed-in person and their contracts, so that a
+ * contract kept on the device can be opened while offline. Only names and roles: nothing that
+ * grants access (the session cookie does that, and the server checks it on reconnection).
+ */
+const REMEMBERED_USER = 'concordat.user'
+const REMEMBERED_CONTRACTS = 'concordat.contracts'
+
+function readRemembered<T>(key: string): T | null {
+  try {
+    const value = localStorage.getItem(key)
+    return value === null ? null : (JSON.parse(value) as T)
+  } catch {
+    return null
+  }
+}
+
+function writeRemembered(key: string, value: unknown): void {
+  try {
+    if (value === null) localStorage.removeItem(key)
+    else localStorage.setItem(key, JSON.stringify(value))
+  } catch {
+    // Storage full or disabled: the app works online all the same.
+  }
+}
+
+function isUnreachable(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 0
+}
+
+/** The session the server last confirmed on this device, for opening it while offline. */
+export function rememberedSession(): SessionView | null {
+  const user = readRemembered<UserView>(REMEMBERED_USER)
+  return user === null ? null : { user, csrfToken: null }
+}
+
 /** The signed-in session, or null when nobody is signed in. */
 export async function currentSession(): Promise<SessionView | null> {
   try {
-    return remember(await call<SessionView>('GET', '/session'))
+    const session = remember(await call<SessionView>('GET', '/session'))
+    writeRemembered(REMEMBERED_USER, session.user)
+    return session
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return null
+    if (error instanceof ApiError && error.status === 401) {
+      writeRemembered(REMEMBERED_USER, null)
+      writeRemembered(REMEMBERED_CONTRACTS, null)
+      return null
+    }
     throw error
   }
 }
@@ -58,10 +100,22 @@ export async function signIn(email: string, password: string): Promise<SessionVi
 export async function signOut(): Promise<void> {
   await call<void>('DELETE', '/session')
   csrfToken = null
+  writeRemembered(REMEMBERED_USER, null)
+  writeRemembered(REMEMBERED_CONTRACTS, null)
 }
 
-export function listContracts(): Promise<ContractListItem[]> {
-  return call<ContractListItem[]>('GET', '/contracts')
+/** The signed-in person's contracts; offline, the list last fetched on this device, if any. */
+export async function listContracts(): Promise<ContractListItem[]> {
+  const userId = readRemembered<UserView>(REMEMBERED_USER)?.id ?? null
+  try {
+    const contracts = await call<ContractListItem[]>('GET', '/contracts')
+    writeRemembered(REMEMBERED_CONTRACTS, { userId, contracts })
+    return contracts
+  } catch (error) {
+    const remembered = readRemembered<{ userId: string | null; contracts: ContractListItem[] }>(REMEMBERED_CONTRACTS)
+    if (isUnreachable(error) && remembered !== null && remembered.userId === userId) return remembered.contracts
+    throw error
+  }
 }
 
 /** Starts a contract (empty, or a copy of `copyOf`) with the signed-in person as its owner. */

@@ -30,6 +30,11 @@ export interface ContractEditorProps {
   role?: Role
   /** The name on this person's caret (others see the server's stamp of it). */
   userName?: string
+  /**
+   * Who is signed in: names the copy of the contract kept on this device, so that someone
+   * else signing in on the same browser never opens it. Without it nothing is kept locally.
+   */
+  userId?: string
 }
 
 /** How this person appears to the others: the label and colour of their caret. */
@@ -50,6 +55,7 @@ const STATUS_LABEL: Record<SyncStatus, string> = {
   connecting: 'Connecting…',
   saving: 'Saving…',
   saved: 'Saved',
+  reconnecting: 'Reconnecting…',
   offline: 'Offline — changes kept on this device',
 }
 
@@ -67,7 +73,7 @@ const CARET_COLOURS = ['#2563eb', '#0f766e', '#7c3aed', '#b45309', '#be185d', '#
  * large), the local doc is discarded and the contract reopened from the server's state, and
  * the person is told why until they dismiss the message.
  */
-export function ContractEditor({ contractId, role = 'editor', userName }: ContractEditorProps) {
+export function ContractEditor({ contractId, role = 'editor', userName, userId }: ContractEditorProps) {
   const [user] = useState(() => createCaretUser(userName))
   const isEditable = can(role, 'edit')
   // Bumped to replace a doc the server refused with a fresh one.
@@ -80,7 +86,7 @@ export function ContractEditor({ contractId, role = 'editor', userName }: Contra
   // the first doc and connection instead of leaking or reusing destroyed ones.
   useEffect(() => {
     const doc = new Y.Doc()
-    const connection = new SyncConnection(contractId, doc)
+    const connection = new SyncConnection(contractId, doc, { localName: userId ? localCopyName(userId, contractId) : null })
     setSession({ doc, connection })
     setSyncState(connection.state)
     const unsubscribe = connection.onChange((state) => {
@@ -95,7 +101,7 @@ export function ContractEditor({ contractId, role = 'editor', userName }: Contra
       connection.destroy()
       doc.destroy()
     }
-  }, [contractId, generation])
+  }, [contractId, userId, generation])
 
   return (
     <main className="contract">
@@ -159,13 +165,18 @@ function ContractText({ session, user, role, onNotice }: ContractTextProps) {
   )
   return (
     <div className="contract-layout">
-      {editor ? <OutlinePanel editor={editor} doc={doc} /> : <div />}
+      {editor ? <OutlinePanel editor={editor} doc={doc} canReorder={isEditable} /> : <div />}
       <div>
         {isEditable && editor ? <ClauseToolbar editor={editor} doc={doc} role={role} /> : null}
         <EditorContent editor={editor} className="contract-text" />
       </div>
     </div>
   )
+}
+
+/** The IndexedDB database holding `userId`'s copy of `contractId` on this device. */
+export function localCopyName(userId: string, contractId: ContractId): string {
+  return `concordat/${userId}/${contractId}`
 }
 
 /** This person's caret: their name (or a recognisable guest name) and a colour. */

@@ -1,13 +1,17 @@
 /**
  * The browser's connection to a contract's sync room: the stock y-websocket `WebsocketProvider`,
- * taught Concordat's two extra message types (durable acknowledgement and error), and reduced to
- * the one thing a person needs to know: is my work saved?
+ * taught Concordat's two extra message types (durable acknowledgement and error), with the
+ * contract kept on this device too (y-indexeddb), and reduced to the one thing a person needs
+ * to know: is my work saved?
  *
  * "Saved" is only shown when the server has said that every update-bearing message this client
  * sent on the current socket is stored durably (DESIGN.md, step 7 of the referee's pipeline).
+ * While the browser is offline no connection is attempted; the edits made meanwhile are kept
+ * in IndexedDB, survive a reload, and are sent when the browser is back online.
  */
 import * as decoding from 'lib0/decoding'
 import type * as Y from 'yjs'
+import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import type { ContractId } from '../../shared/domain/ids.ts'
 import { CloseCode, describeClose } from '../../shared/protocol/closeCodes.ts'
@@ -18,10 +22,11 @@ import { ACK_PARAM, MessageType, SyncStep } from '../../shared/protocol/messages
  * - `connecting`: the first connection attempt is under way;
  * - `saving`: connected, but not yet synced or some sent update is not yet acknowledged;
  * - `saved`: connected, synced, and every update sent on this socket is durably stored;
- * - `offline`: not connected (after a lost connection, or for good after a refusal); local
- *   changes stay in the Y.Doc and are sent when a connection syncs again.
+ * - `reconnecting`: the connection was lost while the browser is online; the provider retries;
+ * - `offline`: the browser is offline, or the connection stopped for good after a refusal; local
+ *   changes stay in the Y.Doc (and on this device) and are sent when a connection syncs again.
  */
-export type SyncStatus = 'connecting' | 'saving' | 'saved' | 'offline'
+export type SyncStatus = 'connecting' | 'saving' | 'saved' | 'reconnecting' | 'offline'
 
 /** An immutable snapshot of a connection; a new object whenever any field changes. */
 export interface SyncState {
@@ -48,6 +53,11 @@ export interface SyncConnectionOptions {
   serverUrl?: string
   /** WebSocket implementation, for runtimes without a global one. Default: `WebSocket`. */
   WebSocketPolyfill?: typeof WebSocket
+  /**
+   * The IndexedDB database keeping this contract on this device (one per person and
+   * contract), or null to keep nothing locally. Default: null.
+   */
+  localName?: string | null
 }
 
 /** Closes after which the person must act (sign in, ask for access): reconnecting cannot help. */
@@ -71,6 +81,8 @@ const CLOSES_NEEDING_A_FRESH_DOC: ReadonlySet<number> = new Set([
 export class SyncConnection {
   /** The stock provider; its `awareness` is what collaboration carets use. */
   readonly provider: WebsocketProvider
+  /** The copy of the contract on this device, if kept. */
+  private readonly local: IndexeddbPersistence | null
 
   /** Update-bearing messages (sync step 2 and update) sent on the current socket. */
   private sentCount = 0
@@ -84,15 +96,23 @@ export class SyncConnection {
   private pendingServerError: { code: number; reason: string } | null = null
   private lastError: string | null = null
   private needsFreshDoc = false
+  /** Whether the connection stopped for good (a refusal): no more attempts, even online. */
+  private hasStopped = false
+  /** What the browser says about its network (`navigator.onLine` and its events). */
+  private isBrowserOnline = typeof navigator === 'undefined' ? true : navigator.onLine
   private snapshot: SyncState
   private readonly listeners = new Set<(state: SyncState) => void>()
+  private readonly followNetwork = () => this.networkChanged()
 
   /**
    * Connects at once to the room named `contractId`, asking the server for acknowledgement and
    * error messages (`?ack=1`). Same-origin cookies carry the session.
    */
   constructor(contractId: ContractId, doc: Y.Doc, options: SyncConnectionOptions = {}) {
+    this.local = options.localName ? new IndexeddbPersistence(options.localName, doc) : null
     this.provider = new WebsocketProvider(options.serverUrl ?? defaultServerUrl(), contractId, doc, {
+      // Offline, nothing to try until the browser says it is back.
+      connect: this.isBrowserOnline,
       params: { [ACK_PARAM]: '1' },
       // Every change goes through the referee: tabs sharing changes over BroadcastChannel would
       // pass a change the server refused to a tab that then sends it again.
@@ -139,9 +159,29 @@ export class SyncConnection {
     })
     this.provider.on('closed', ({ code }) => {
       // Emitted only when `shouldReconnect` declined: this connection has stopped for good.
-      this.needsFreshDoc = CLOSES_NEEDING_A_FRESH_DOC.has(code)
+      this.hasStopped = true
       this.publish()
+      if (!CLOSES_NEEDING_A_FRESH_DOC.has(code)) return
+      // The refused change is in the copy on this device too: forget it before the owner
+      // reopens the contract, or it would be loaded and sent again.
+      const forgotten = this.local ? this.local.clearData() : Promise.resolve()
+      forgotten
+        .catch(() => {})
+        .finally(() => {
+          this.needsFreshDoc = true
+          this.publish()
+        })
     })
+
+    if (typeof window !== 'undefined') {
+      window.addEventListener('online', this.followNetwork)
+      window.addEventListener('offline', this.followNetwork)
+    }
+  }
+
+  /** Resolves once the copy on this device (if any) has been loaded into the doc. */
+  whenLocalLoaded(): Promise<void> {
+    return this.local ? this.local.whenSynced.then(() => {}) : Promise.resolve()
   }
 
   /** The current state; the same object until something changes (fit for useSyncExternalStore). */
@@ -171,6 +211,12 @@ export class SyncConnection {
    */
   destroy(): void {
     this.listeners.clear()
+    if (typeof window !== 'undefined') {
+      window.removeEventListener('online', this.followNetwork)
+      window.removeEventListener('offline', this.followNetwork)
+    }
+    // Closes the database; what it holds stays for next time.
+    void this.local?.destroy()
     this.provider.destroy()
     // The provider created the awareness, whose timer would otherwise outlive it.
     this.provider.awareness.destroy()
@@ -199,12 +245,25 @@ export class SyncConnection {
     }
   }
 
+  /**
+   * The browser went offline or came back. Offline, the socket is closed at once (a socket may
+   * linger long after the network has gone) and no attempt is made; online, one starts now.
+   */
+  private networkChanged(): void {
+    this.isBrowserOnline = navigator.onLine
+    if (!this.isBrowserOnline) this.provider.disconnect()
+    else if (!this.hasStopped) this.provider.connect()
+    this.publish()
+  }
+
   private computeState(): SyncState {
     let status: SyncStatus
     if (this.isSocketOpen) {
       status = this.provider.synced && this.ackedCount >= this.sentCount ? 'saved' : 'saving'
+    } else if (!this.isBrowserOnline || this.hasStopped) {
+      status = 'offline'
     } else {
-      status = this.hasLostConnection || this.needsFreshDoc ? 'offline' : 'connecting'
+      status = this.hasLostConnection ? 'reconnecting' : 'connecting'
     }
     return { status, lastError: this.lastError, needsFreshDoc: this.needsFreshDoc }
   }

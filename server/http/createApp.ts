@@ -5,6 +5,7 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express'
 import helmet from 'helmet'
 import { existsSync } from 'node:fs'
+import { sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { HttpError } from './HttpError.ts'
 
@@ -34,7 +35,16 @@ export function createApp(options: AppOptions = {}): Express {
   if (options.clientMiddleware) {
     app.use(options.clientMiddleware)
   } else if (existsSync(CLIENT_DIST)) {
-    app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }))
+    app.use(
+      express.static(CLIENT_DIST, {
+        index: false,
+        maxAge: '1h',
+        // The service worker must be checked for a new version on every visit.
+        setHeaders: (res, path) => {
+          if (path.endsWith(`${sep}sw.js`)) res.set('Cache-Control', 'no-cache')
+        },
+      }),
+    )
     // Client-side routes (/contracts/…) all load the same page.
     app.get('/{*path}', (_req, res) => {
       res.set('Cache-Control', 'no-cache').sendFile('index.html', { root: CLIENT_DIST })

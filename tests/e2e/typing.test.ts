@@ -18,7 +18,7 @@ import { DEMO_PASSWORD, startTestServer } from '../helpers/testServer.ts'
 const SCREENSHOT_PATH = '/tmp/concordat-e2e.png'
 
 const SAVED = 'Saved'
-const OFFLINE = 'Offline — changes kept on this device'
+const RECONNECTING = 'Reconnecting…'
 
 /** A second editor of the test contracts, besides the demo chair. */
 const EDITOR = { email: 'eddie.editor@demo.test', name: 'Eddie Editor', password: 'editor password for e2e' }
@@ -122,7 +122,7 @@ describe('typing into a contract in the browser', () => {
     await untilStatus(alice, SAVED)
 
     await server.close()
-    await Promise.all([untilStatus(alice, OFFLINE), untilStatus(bob, OFFLINE)])
+    await Promise.all([untilStatus(alice, RECONNECTING), untilStatus(bob, RECONNECTING)])
     // The words change as reconnect attempts fail ("restarting", then "interrupted"); both say
     // that the page is trying again.
     await expect.poll(() => alice.page.getByRole('alert').textContent(), SETTLE).toMatch(/Reconnecting…/)
@@ -130,7 +130,7 @@ describe('typing into a contract in the browser', () => {
     const during = 'Either party may terminate this Agreement on ninety days’ notice.'
     await typeParagraph(alice, during)
     expect(await readParagraphs(alice.page)).toEqual([before, during])
-    expect(await syncStatus(alice.page).textContent()).toBe(OFFLINE)
+    expect(await syncStatus(alice.page).textContent()).toBe(RECONNECTING)
     expect(await readParagraphs(bob.page)).toEqual([before])
 
     // Same data and same port: the pages reconnect to the address they were loaded from.

@@ -53,6 +53,9 @@ export function ensureClientBuilt(): void {
   execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
     cwd: ROOT,
     stdio: 'inherit',
+    // Vitest sets NODE_ENV=test, which would make Vite build React's development bundle and
+    // leave out what the production page does (the service worker): build what `npm start` serves.
+    env: { ...process.env, NODE_ENV: 'production' },
   })
 }
 
