@@ -13,7 +13,7 @@ import * as Y from 'yjs'
 import { getBody, getClauses, getMeta } from '../shared/ydoc/schema.ts'
 
 /** The authors' Yjs clientIDs (fixed, so the encoding is the same on every run). */
-const AUTHORS = [101_001, 202_002, 303_003]
+export const CONTRACT_AUTHORS: readonly number[] = [101_001, 202_002, 303_003]
 
 /** Seeded random numbers in [0, 1): the document must not depend on Math.random. */
 export function randomFrom(seed: number): () => number {
@@ -93,7 +93,7 @@ export function buildContractDocument({ clauses = 300, seed = 1, revisionsPerCla
   const body = getBody(doc)
   const clauseState = getClauses(doc)
   const as = (author: number, change: () => void) => {
-    doc.clientID = AUTHORS[author % AUTHORS.length]!
+    doc.clientID = CONTRACT_AUTHORS[author % CONTRACT_AUTHORS.length]!
     doc.transact(change)
   }
   as(0, () => {
@@ -120,7 +120,7 @@ export function buildContractDocument({ clauses = 300, seed = 1, revisionsPerCla
       })
       clause.insert(0, [heading, ...paragraphs])
       body.insert(body.length, [clause])
-      clauseState.set(clauseId, { status: 'draft', lead: AUTHORS[i % AUTHORS.length], signOffs: [] })
+      clauseState.set(clauseId, { status: 'draft', lead: CONTRACT_AUTHORS[i % CONTRACT_AUTHORS.length], signOffs: [] })
     })
   }
 
@@ -138,7 +138,7 @@ export function buildContractDocument({ clauses = 300, seed = 1, revisionsPerCla
     })
     if (r % 50 === 0) {
       const clauseId = `clause-${String(1 + Math.floor(random() * clauses)).padStart(3, '0')}`
-      as(r, () => clauseState.set(clauseId, { status: 'agreed', lead: AUTHORS[r % AUTHORS.length], signOffs: ['provider', 'purchaser'] }))
+      as(r, () => clauseState.set(clauseId, { status: 'agreed', lead: CONTRACT_AUTHORS[r % CONTRACT_AUTHORS.length], signOffs: ['provider', 'purchaser'] }))
     }
   }
   return doc

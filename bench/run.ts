@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: Concordat's sync server against the reference `@y/websocket-server` and a
- * bare `ws` relay, side by side in one run on one machine, under the same load.
+ * bare `ws` relay, side by side in one run on one machine, under the same load; and Concordat
+ * alone in headless Chromium, opening a 300-clause contract and typing into it.
  *
  * Each server runs as a child process of its own, started afresh for every scenario; the load
  * comes from separate worker processes speaking the y-websocket protocol with real Y.Docs.
@@ -18,7 +19,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { killAllChildren, killChildrenOnExit } from './ForkedChild.ts'
 import { LoadWorkerPool } from './LoadWorkerPool.ts'
-import { type ByServer, judgeTargets, printColdJoin, printFanOut, printManyRooms, printTargets } from './report.ts'
+import { type BrowserResult, browserUnavailable, runBrowser } from './browserScenario.ts'
+import { type ByServer, judgeTargets, printBrowser, printBrowserSkipped, printColdJoin, printFanOut, printManyRooms, printTargets } from './report.ts'
 import { type ColdJoinResult, type FanOutResult, type ManyRoomsResult, runColdJoin, runFanOut, runManyRooms, writeSeedContract } from './scenarios.ts'
 import { type ServerKind, ServerUnderTest, SERVER_LABELS } from './ServerUnderTest.ts'
 import { loadBenchSettings } from './settings.ts'
@@ -36,6 +38,8 @@ const errors: Array<{ scenario: string; server: ServerKind; error: string }> = [
 const fanOut: Record<number, ByServer<FanOutResult>> = {}
 let manyRooms: ByServer<ManyRoomsResult> | null = null
 let coldJoin: ByServer<ColdJoinResult> | null = null
+/** The browser scenario's figures, or why it did not run. */
+let browser: BrowserResult | { readonly skipped: string } | null = null
 const sections: string[] = []
 
 /**
@@ -85,9 +89,44 @@ async function eachServer<T>(name: string, load: LoadWorkerPool, scenario: (serv
   return results
 }
 
+/**
+ * Scenario 5, Concordat alone in Chromium (after the load processes have stopped, so they take
+ * nothing from the browser). A failure is recorded, not fatal; a missing Chromium is reported.
+ */
+async function browserScenario(): Promise<void> {
+  const unavailable = browserUnavailable()
+  if (unavailable !== null) {
+    browser = { skipped: unavailable }
+    log(`browser: not run: ${unavailable}`)
+    sections.push(printBrowserSkipped(unavailable))
+    return
+  }
+  if (!settings.servers.includes('concordat')) {
+    browser = { skipped: 'BENCH_SERVERS leaves out concordat' }
+    sections.push(printBrowserSkipped(browser.skipped))
+    return
+  }
+  try {
+    const result = await runBrowser(settings, log)
+    browser = result
+    sections.push(printBrowser(result))
+  } catch (error) {
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error)
+    errors.push({ scenario: 'browser', server: 'concordat', error: message })
+    log(`browser · ${SERVER_LABELS.concordat}: FAILED — ${message}`)
+  }
+}
+
 async function main(): Promise<void> {
   console.log(`Concordat sync benchmark${settings.isQuick ? ' (quick)' : ''}: ${settings.servers.join(', ')}; code ${codeAtStart}; ${cpus().length} cores, Node ${process.version}`)
   console.log(`  ${settings.workers} load processes, ${settings.seconds} s measured after ${settings.warmupSeconds} s warm-up per run; ${settings.appliesUpdates ? 'every client applies' : 'writers apply, pure receivers only time'} the updates they receive\n`)
+  if (settings.scenarios.some((name) => name !== 'browser')) await loadScenarios()
+  if (settings.scenarios.includes('browser')) await browserScenario()
+  await reportResults()
+}
+
+/** Scenarios 1–4: the three servers under load from the load processes. */
+async function loadScenarios(): Promise<void> {
   const load = await LoadWorkerPool.start(settings.workers)
   try {
     if (settings.scenarios.includes('fanOut')) {
@@ -112,10 +151,13 @@ async function main(): Promise<void> {
   } finally {
     await load.stop()
   }
+}
 
+/** Prints the tables and the targets, and writes bench/results/latest.json. */
+async function reportResults(): Promise<void> {
   const codeAtEnd = codeVersion()
   if (codeAtEnd !== codeAtStart) console.log(`\nWARNING: the server code changed during the run (${codeAtStart} → ${codeAtEnd}); the scenarios did not all measure the same code.`)
-  const targets = judgeTargets(fanOut, manyRooms, coldJoin)
+  const targets = judgeTargets(fanOut, manyRooms, coldJoin, browser !== null && !('skipped' in browser) ? browser : null)
   console.log(`\n${sections.join('\n\n')}\n\n${printTargets(targets)}`)
   if (errors.length) console.log(`\n${errors.length} run(s) failed: ${errors.map((e) => `${e.scenario}/${e.server}`).join(', ')}`)
 
@@ -131,6 +173,7 @@ async function main(): Promise<void> {
     fanOut,
     manyRooms,
     coldJoin,
+    browser,
     targets,
     errors,
   }

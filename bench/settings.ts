@@ -1,11 +1,11 @@
 /**
- * The benchmark's parameters: the full run by default (about 5 minutes), `--quick` for a
- * smoke run of about a minute, and environment variables to change any one of them.
+ * The benchmark's parameters: the full run by default (6–8 minutes), `--quick` for a smoke run
+ * of two to three minutes, and environment variables to change any one of them.
  */
 import { SERVER_KINDS, type ServerKind } from './ServerUnderTest.ts'
 
-export type ScenarioName = 'fanOut' | 'manyRooms' | 'coldJoin'
-export const SCENARIO_NAMES: readonly ScenarioName[] = ['fanOut', 'manyRooms', 'coldJoin']
+export type ScenarioName = 'fanOut' | 'manyRooms' | 'coldJoin' | 'browser'
+export const SCENARIO_NAMES: readonly ScenarioName[] = ['fanOut', 'manyRooms', 'coldJoin', 'browser']
 
 export interface BenchSettings {
   readonly isQuick: boolean
@@ -25,6 +25,11 @@ export interface BenchSettings {
   readonly roomRate: number
   /** Cold joins measured per server (`BENCH_JOINS`). */
   readonly joins: number
+  /** Measured opens of the 300-clause contract in Chromium (`BENCH_PAGE_OPENS`), after one unmeasured. */
+  readonly pageOpens: number
+  /** Characters typed per typing run in Chromium (`BENCH_TYPED_CHARS`), one every `BENCH_TYPING_INTERVAL_MS`. */
+  readonly typedChars: number
+  readonly typingIntervalMs: number
   /** Which servers (`BENCH_SERVERS`) and scenarios (`BENCH_SCENARIOS`), comma-separated. */
   readonly servers: readonly ServerKind[]
   readonly scenarios: readonly ScenarioName[]
@@ -51,6 +56,12 @@ function numberFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): num
   return value
 }
 
+function wholeNumberFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = numberFrom(env, name, fallback)
+  if (!Number.isInteger(value)) throw new Error(`${name} must be a whole number, not "${env[name]}"`)
+  return value
+}
+
 function listFrom<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[]): readonly T[] {
   const raw = env[name]
   if (!raw) return allowed
@@ -74,6 +85,9 @@ export function loadBenchSettings(argv: readonly string[], env: NodeJS.ProcessEn
     rooms: numberFrom(env, 'BENCH_ROOMS', isQuick ? 200 : 1000),
     roomRate: numberFrom(env, 'BENCH_ROOM_RATE', 1),
     joins: numberFrom(env, 'BENCH_JOINS', isQuick ? 5 : 20),
+    pageOpens: wholeNumberFrom(env, 'BENCH_PAGE_OPENS', isQuick ? 3 : 5),
+    typedChars: wholeNumberFrom(env, 'BENCH_TYPED_CHARS', isQuick ? 100 : 200),
+    typingIntervalMs: numberFrom(env, 'BENCH_TYPING_INTERVAL_MS', 40),
     servers: listFrom(env, 'BENCH_SERVERS', SERVER_KINDS),
     scenarios: listFrom(env, 'BENCH_SCENARIOS', SCENARIO_NAMES),
     isProfiling: env.BENCH_CPU_PROF === '1',

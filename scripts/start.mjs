@@ -21,7 +21,12 @@ function newestSourceTime(dir) {
 const sourcesTime = Math.max(newestSourceTime(join(root, 'client')), newestSourceTime(join(root, 'shared')), statSync(join(root, 'vite.config.ts')).mtimeMs)
 if (!existsSync(builtPage) || statSync(builtPage).mtimeMs < sourcesTime) {
   console.log('Building the client…')
-  const build = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' })
+  // Always React's production bundle, whatever NODE_ENV the shell has.
+  const build = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  })
   if (build.status !== 0) process.exit(build.status ?? 1)
 }
 

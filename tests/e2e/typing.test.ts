@@ -102,6 +102,35 @@ describe('typing into a contract in the browser', () => {
     expect(bob.pageErrors).toEqual([])
   })
 
+  it('two people typing into the same paragraph at the same time converge, nothing lost', async () => {
+    const server = await startTestServer({ members: true })
+    defer(() => server.dispose())
+    const contractId = await createSharedContract(server)
+    const alice = await openContract('Alice', server.url, contractId, { email: 'chair@demo.test', password: DEMO_PASSWORD })
+    const bob = await openContract('Bob', server.url, contractId, EDITOR)
+    await Promise.all([untilStatus(alice, SAVED), untilStatus(bob, SAVED)])
+
+    const start = 'The Provider shall notify the Council.'
+    await typeParagraph(alice, start, { isFirst: true })
+    await expect.poll(() => readParagraphs(bob.page), SETTLE).toEqual([start])
+
+    // Alice types at the start of the sentence, Bob at its end, keystroke for keystroke at once.
+    await contractText(alice.page).locator('p').first().click()
+    await alice.page.keyboard.press('Home')
+    await contractText(bob.page).locator('p').first().click()
+    await bob.page.keyboard.press('End')
+    const aliceWords = 'Promptly and in writing, '
+    const bobWords = ' Within one working day.'
+    await Promise.all([alice.page.keyboard.type(aliceWords, { delay: 15 }), bob.page.keyboard.type(bobWords, { delay: 15 })])
+
+    const expected = [`${aliceWords}${start}${bobWords}`]
+    await expect.poll(() => readParagraphs(alice.page), SETTLE).toEqual(expected)
+    await expect.poll(() => readParagraphs(bob.page), SETTLE).toEqual(expected)
+    await Promise.all([untilStatus(alice, SAVED), untilStatus(bob, SAVED)])
+    expect(alice.pageErrors).toEqual([])
+    expect(bob.pageErrors).toEqual([])
+  })
+
   it('text typed while the server is down is kept and reaches the other person once it is back', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'concordat-e2e-'))
     const env = { DATA_DIR: dataDir, CONCORDAT_DEMO_PASSWORD: DEMO_PASSWORD }
