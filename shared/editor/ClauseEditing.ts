@@ -5,7 +5,7 @@
 import { type Editor, Extension } from '@tiptap/core'
 import type { Node as ProseMirrorNode } from '@tiptap/pm/model'
 import { type EditorState, Plugin, PluginKey, TextSelection, type Transaction } from '@tiptap/pm/state'
-import { Mapping, type Mappable } from '@tiptap/pm/transform'
+import { AddMarkStep, Mapping, type Mappable, RemoveMarkStep, ReplaceStep } from '@tiptap/pm/transform'
 import { ySyncPluginKey } from '@tiptap/y-tiptap'
 import * as Y from 'yjs'
 import {
@@ -59,7 +59,7 @@ export function ensureUniqueClauseIds(state: EditorState, newClauseId: () => str
   const seen = new Set<string>()
   const tr = state.tr
   state.doc.descendants((node, pos) => {
-    if (node.type.name !== 'clause') return true
+    if (node.type.name !== 'clause') return !node.isTextblock
     const id = node.attrs.clauseId as string | null
     if (id && !seen.has(id) && (survivors.get(id) ?? pos) === pos) {
       seen.add(id)
@@ -78,7 +78,7 @@ function survivingClauses(before: BeforeChange, doc: ProseMirrorNode): Map<strin
   const positions = new Map<string, number>()
   before.doc.descendants((node, pos) => {
     const id = node.attrs.clauseId as string | null
-    if (node.type.name !== 'clause' || !id) return true
+    if (node.type.name !== 'clause' || !id) return !node.isTextblock
     // Associating forwards, a clause with content inserted just before it maps past that content.
     const mapped = before.mapping.mapResult(pos, 1)
     const now = mapped.deleted ? null : doc.nodeAt(mapped.pos)
@@ -165,6 +165,26 @@ function moveCommand(direction: -1 | 1) {
     }
 }
 
+/**
+ * Whether `tr` only edits text inside textblocks (typing, deleting within a paragraph,
+ * formatting): such a change cannot add, copy or remove a clause, so the id guard can skip
+ * walking the whole document on every keystroke.
+ */
+function onlyEditsText(tr: Transaction): boolean {
+  return tr.steps.every((step, i) => {
+    if (step instanceof AddMarkStep || step instanceof RemoveMarkStep) return true
+    if (!(step instanceof ReplaceStep)) return false
+    const doc = tr.docs[i]!
+    const $from = doc.resolve(step.from)
+    if (!$from.parent.isTextblock || !$from.sameParent(doc.resolve(step.to))) return false
+    let hasBlocks = false
+    step.slice.content.forEach((node) => {
+      if (!node.isInline) hasBlocks = true
+    })
+    return !hasBlocks
+  })
+}
+
 export const ClauseEditing = Extension.create<ClauseEditingOptions>({
   name: 'clauseEditing',
 
@@ -205,7 +225,7 @@ export const ClauseEditing = Extension.create<ClauseEditingOptions>({
           // Only local edits: a remote change was checked by its author's editor, and fixing it
           // here too would have every client write its own new id.
           const isLocalEdit = transactions.some((tr) => tr.docChanged && !tr.getMeta(ySyncPluginKey)?.isChangeOrigin)
-          if (!isLocalEdit) return null
+          if (!isLocalEdit || transactions.every(onlyEditsText)) return null
           const mapping = new Mapping()
           for (const tr of transactions) mapping.appendMapping(tr.mapping)
           return ensureUniqueClauseIds(state, newClauseId, { doc: oldState.doc, mapping })

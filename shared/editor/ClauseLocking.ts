@@ -42,7 +42,8 @@ function lockState(doc: ProseMirrorNode, statusOf: (clauseId: string) => ClauseS
   const locked: Array<readonly [number, number]> = []
   const decorations: Decoration[] = []
   doc.descendants((node, pos) => {
-    if (node.type.name !== 'clause') return true
+    // Clauses are blocks: no need to look inside paragraphs and headings.
+    if (node.type.name !== 'clause') return !node.isTextblock
     const status = statusOf(String(node.attrs.clauseId ?? ''))
     const end = pos + node.nodeSize
     if (status === 'locked') {

@@ -60,6 +60,21 @@ function entriesOf(editor: Editor): OutlineEntry[] {
   })
 }
 
+/**
+ * Whether two outlines show the same thing. Positions are left out: typing shifts every later
+ * clause's position without changing the outline, and an entry's clause is found again by its
+ * id when its position is stale (see `locate`).
+ */
+function sameOutline(a: readonly OutlineEntry[], b: readonly OutlineEntry[]): boolean {
+  return a.length === b.length && a.every((entry, i) => {
+    const other = b[i]!
+    return entry.key === other.key && entry.number === other.number && entry.heading === other.heading && entry.depth === other.depth
+  })
+}
+
+/** How long the outline waits after a change before redrawing: typing stays off its path. */
+const REFRESH_DELAY_MS = 120
+
 function statusOf(doc: Y.Doc, clauseId: string): string {
   const value = getClauses(doc).get(clauseId) as { status?: unknown } | undefined
   return typeof value?.status === 'string' ? value.status : 'drafting'
@@ -139,13 +154,23 @@ export function OutlinePanel({ editor, doc, canReorder = false }: OutlinePanelPr
   const idPrefix = useId()
 
   useEffect(() => {
-    const refresh = () => setEntries(entriesOf(editor))
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const refresh = () => {
+      timer = undefined
+      if (editor.isDestroyed) return
+      const next = entriesOf(editor)
+      setEntries((previous) => (sameOutline(previous, next) ? previous : next))
+    }
+    const scheduleRefresh = () => {
+      timer ??= setTimeout(refresh, REFRESH_DELAY_MS)
+    }
     const refreshStatus = () => setStatusVersion((v) => v + 1)
-    editor.on('update', refresh)
+    editor.on('update', scheduleRefresh)
     getClauses(doc).observe(refreshStatus)
     refresh()
     return () => {
-      editor.off('update', refresh)
+      clearTimeout(timer)
+      editor.off('update', scheduleRefresh)
       getClauses(doc).unobserve(refreshStatus)
     }
   }, [editor, doc])
@@ -162,8 +187,9 @@ export function OutlinePanel({ editor, doc, canReorder = false }: OutlinePanelPr
   const tabStop = entries.some((entry) => entry.key === activeKey) ? activeKey : (entries[0]?.key ?? null)
   const dragged = entries.find((entry) => entry.key === draggedKey) ?? null
 
-  const jump = (pos: number) => {
-    editor.chain().focus().setTextSelection(pos + 2).scrollIntoView().run()
+  const jump = (entry: OutlineEntry) => {
+    const at = locate(editor.state.doc, entry)
+    if (at !== null) editor.chain().focus().setTextSelection(at.pos + 2).scrollIntoView().run()
   }
 
   const focusEntry = (index: number) => {
@@ -176,7 +202,10 @@ export function OutlinePanel({ editor, doc, canReorder = false }: OutlinePanelPr
   /** Moves `entry`'s clause from `from` to `to`, announces where it went, and returns its new entry. */
   const move = (entry: OutlineEntry, from: number, to: number): OutlineEntry | null => {
     if (!moveClauseInEditor(editor, from, to)) return null
-    const moved = entriesOf(editor).find((candidate) => candidate.clauseId === entry.clauseId) ?? null
+    // Redrawn at once (not after the usual delay): focus follows the moved entry.
+    const next = entriesOf(editor)
+    setEntries(next)
+    const moved = next.find((candidate) => candidate.clauseId === entry.clauseId) ?? null
     if (moved !== null) {
       setAnnouncement(`${clauseLabel(entry)} moved to ${moved.number}`)
       setActiveKey(moved.key)
@@ -303,7 +332,7 @@ export function OutlinePanel({ editor, doc, canReorder = false }: OutlinePanelPr
                 aria-keyshortcuts={canReorder ? 'Alt+Shift+ArrowUp Alt+Shift+ArrowDown' : undefined}
                 onFocus={() => setActiveKey(entry.key)}
                 onKeyDown={(event) => onKeyDown(event, index)}
-                onClick={() => jump(entry.pos)}
+                onClick={() => jump(entry)}
               >
                 <span className="outline-number">{entry.number}</span> {entry.heading || 'Untitled clause'}
               </button>
