@@ -8,6 +8,7 @@ import type { AccountStore } from '../store/Store.ts'
 import type { RefereeHooks, UpdateContext } from '../sync/hooks.ts'
 import { changesOf } from '../sync/changes.ts'
 import { checkClauseEntries, checkLockedClauses, checkMetaEntries } from '../sync/documentRules.ts'
+import { checkSuggestions } from '../sync/suggestionRules.ts'
 import { SyncRefusal } from '../sync/SyncRefusal.ts'
 import type { Authenticator } from './Authenticator.ts'
 
@@ -18,8 +19,7 @@ const KNOWN_ROOTS: ReadonlySet<string> = new Set(Object.values(ROOT))
  * - nobody creates roots outside the schema (junk would live in the document for ever);
  * - editors and owners change any root, within the document's rules (`documentRules.ts`:
  *   well-formed clause status and metadata, only owners unlock, locked clauses stay as they are);
- * - suggesters change nothing directly yet: their edits must become tracked suggestions,
- *   which the tracked-revisions validator will admit;
+ * - suggesters change the text only by their own tracked suggestions (`suggestionRules.ts`);
  * - commenters and viewers never reach this step (the pipeline's authorize step refuses them).
  */
 export function validateByRole(context: UpdateContext): void {
@@ -29,12 +29,13 @@ export function validateByRole(context: UpdateContext): void {
   for (const root of roots) {
     if (!KNOWN_ROOTS.has(root)) throw SyncRefusal.rejected('The update changes a part of the document that does not exist.')
   }
-  if (roots.size > 0 && !can(context.role, 'edit')) {
-    const what = roots.has(ROOT.body) ? 'the contract text' : 'the contract'
-    throw SyncRefusal.rejected(`Your role lets you propose changes, not change ${what} directly.`)
+  if (roots.size > 0 && !can(role, 'edit')) {
+    // Suggesters: their own tracked suggestions and nothing else.
+    checkSuggestions(context, changes)
+  } else {
+    checkClauseEntries(changes, doc, role)
+    checkMetaEntries(changes)
   }
-  checkClauseEntries(changes, doc, role)
-  checkMetaEntries(changes)
   checkLockedClauses(changes, doc)
 }
 

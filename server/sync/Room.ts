@@ -85,6 +85,8 @@ export class Room {
   #inFlight = 0
   #idleWaiters: Array<() => void> = []
   readonly #awareness = new Map<number, AwarenessEntry>()
+  /** A second copy of `doc` to judge an update by its effect (see `shadowWith`); null until needed. */
+  #shadow: Y.Doc | null = null
   /** Which user each Yjs clientID belongs to, bound by the first update that used it. */
   readonly #clientOwners = new Map<number, UserId>()
 
@@ -191,12 +193,37 @@ export class Room {
    */
   apply(update: Uint8Array, seq: number, origin: Connection | null): void {
     Y.applyUpdate(this.doc, update, origin)
+    // Already in the shadow when it was validated there; applying it again changes nothing.
+    if (this.#shadow !== null) Y.applyUpdate(this.#shadow, update)
     this.#appliedSeq = Math.max(this.#appliedSeq, seq)
     this.#fullState = null
     this.#fullStateMessage = null
     const message = encodeSyncMessage(SyncStep.update, update)
     for (const connection of this.connections) if (connection !== origin) connection.send(message)
     if (this.#appliedSeq - this.#snapshotSeq >= this.#options.compactAfterUpdates) this.#scheduleCompaction()
+  }
+
+  /**
+   * The room's document as it will be once `update` is applied: a shadow copy, made on first
+   * use and then kept in step (every applied update goes into it too), with `update` applied
+   * to it now. Rules that judge an update by its effect read it; nobody may change it. If the
+   * update is then not applied to the room (refused, or not stored), `discardShadow` must be
+   * called: the shadow would hold what the room does not.
+   */
+  shadowWith(update: Uint8Array): Y.Doc {
+    if (this.#shadow === null) {
+      this.#shadow = new Y.Doc({ gc: true })
+      defineRoots(this.#shadow)
+      Y.applyUpdate(this.#shadow, Y.encodeStateAsUpdate(this.doc))
+    }
+    Y.applyUpdate(this.#shadow, update)
+    return this.#shadow
+  }
+
+  /** Forgets the shadow copy (rebuilt from the room's document when next needed). */
+  discardShadow(): void {
+    this.#shadow?.destroy()
+    this.#shadow = null
   }
 
   /**
@@ -262,6 +289,7 @@ export class Room {
   /** Releases the document. The room must have no connections and no writes in flight. */
   destroy(): void {
     this.#awareness.clear()
+    this.discardShadow()
     this.doc.destroy()
   }
 }

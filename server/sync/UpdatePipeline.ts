@@ -30,6 +30,7 @@ export async function processUpdate(parts: PipelineParts, room: Room, connection
     return
   }
   authorize(connection)
+  let usedShadow = false
   const context: UpdateContext = {
     principal: connection.principal,
     contractId: room.name,
@@ -37,13 +38,24 @@ export async function processUpdate(parts: PipelineParts, room: Room, connection
     role: connection.role,
     update,
     inspection,
+    docAfter: () => {
+      usedShadow = true
+      return room.shadowWith(update)
+    },
+    ownsClient: (clientId) => room.ownerOf(clientId) === connection.principal.userId,
   }
-  attribute(parts.hooks, room, context)
-  parts.hooks.validate(context)
-  await bindAuthors(room, context)
-  // Step 5, write ahead: appended to the store (group commit) and awaited until durable.
-  const seq = await parts.wal.append(room.name, update)
-  room.apply(update, seq, connection)
+  try {
+    attribute(parts.hooks, room, context)
+    parts.hooks.validate(context)
+    await bindAuthors(room, context)
+    // Step 5, write ahead: appended to the store (group commit) and awaited until durable.
+    const seq = await parts.wal.append(room.name, update)
+    room.apply(update, seq, connection)
+  } catch (error) {
+    // The shadow has the update the room will not get.
+    if (usedShadow) room.discardShadow()
+    throw error
+  }
   connection.acknowledge(n)
 }
 

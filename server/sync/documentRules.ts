@@ -24,7 +24,7 @@ function valueOf(item: Y.Item): { value: unknown } | undefined {
 }
 
 /** What an update does to one key of a map: the values it sets, or that it removes the key. */
-interface EntryChange {
+export interface EntryChange {
   readonly key: string
   /** The values set (normally one); empty when the key is only removed. */
   readonly values: readonly unknown[]
@@ -35,7 +35,7 @@ interface EntryChange {
  * a key deletes its previous value: that is a change of value, not a removal; a value set and
  * deleted in the same update sets nothing.
  */
-function entryChanges(changes: readonly Change[], root: string): EntryChange[] {
+export function entryChanges(changes: readonly Change[], root: string): EntryChange[] {
   const deleted = new Set<Y.Item>()
   const keys = new Map<string, unknown[]>()
   for (const change of changes) {

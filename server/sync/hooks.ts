@@ -34,6 +34,13 @@ export interface UpdateContext {
   readonly role: Role
   readonly update: Uint8Array
   readonly inspection: UpdateInspection
+  /**
+   * The room's document as it would be with this update applied: a shadow copy, made on first
+   * call. For rules that judge an update by its effect. Hooks must not modify it or keep it.
+   */
+  readonly docAfter: () => Y.Doc
+  /** The clientIDs bound to the sender in this room, besides the ones this update introduces. */
+  readonly ownsClient: (clientId: number) => boolean
 }
 
 export interface RefereeHooks {

@@ -18,7 +18,8 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { CloseCode } from '../../shared/protocol/closeCodes.ts'
-import { getBody, getClauses, getMeta } from '../../shared/ydoc/schema.ts'
+import { suggestionId } from '../../shared/domain/suggestions.ts'
+import { getBody, getClauses, getMeta, getSuggestions } from '../../shared/ydoc/schema.ts'
 import { change } from '../helpers/brokenUpdates.ts'
 import { ApiClient } from '../helpers/httpClient.ts'
 import { RawSyncClient } from '../helpers/RawSyncClient.ts'
@@ -255,6 +256,12 @@ describe('the referee against forged updates from real users', () => {
       {
         person: PROVIDER,
         role: 'suggester',
+        act: 'inserts text marked with another person’s suggestion',
+        forge: (doc) => firstParagraphText(doc).insert(0, 'Subject to fees, ', { insertion: { id: suggestionId(CHAIR_CLIENT_ID, 1) } }),
+      },
+      {
+        person: PROVIDER,
+        role: 'suggester',
         act: 'changes a clause’s status in the clauses map',
         forge: (doc) => {
           const clauseId = firstClause(doc).getAttribute('clauseId')!
@@ -273,6 +280,22 @@ describe('the referee against forged updates from real users', () => {
 
     it.each(forgeries)('closes the $role ($person) with 4409 when it $act, keeping nothing', async ({ person, forge }) => {
       await expectForgeryRefused(person, forge)
+    })
+
+    it('accepts and stores the provider’s own suggestion: marked insertion, marked deletion, truthful record', async () => {
+      const before = await evidence()
+      const provider = await connectAs(PROVIDER)
+      const id = suggestionId(provider.doc.clientID, 1)
+      provider.doc.transact(() => {
+        firstParagraphText(provider.doc).format(0, 3, { deletion: { id } })
+        firstParagraphText(provider.doc).insert(0, 'Under this Contract, ', { insertion: { id } })
+        getSuggestions(provider.doc).set(id, { authorId: userIds.get(PROVIDER)!, authorName: 'Priya Provider', organisation: 'Northern Care Homes Ltd', createdAt: Date.now() })
+      })
+      await whenAllAcknowledged(provider)
+      expect(provider.isOpen).toBe(true)
+      const after = await evidence()
+      expect(after.lastSeq).toBeGreaterThan(before.lastSeq)
+      expect(after.bodyXml).toContain(`<insertion id="${id}">Under this Contract, </insertion>`)
     })
 
     it('accepts, broadcasts and stores the chair’s legitimate edit (the positive control)', async () => {

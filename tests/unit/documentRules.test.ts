@@ -7,11 +7,11 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
 import { validateByRole } from '../../server/auth/memberPolicy.ts'
-import { inspectUpdate } from '../../server/sync/inspectUpdate.ts'
 import type { Principal } from '../../server/sync/hooks.ts'
 import { SyncRefusal } from '../../server/sync/SyncRefusal.ts'
 import type { Role } from '../../shared/domain/roles.ts'
-import { asUserId, parseContractId } from '../../shared/domain/ids.ts'
+import { asUserId } from '../../shared/domain/ids.ts'
+import { contextFor } from '../helpers/refereeContext.ts'
 import { getBody, getClauses, getMeta } from '../../shared/ydoc/schema.ts'
 
 const principal: Principal = { userId: asUserId('u-editor'), name: 'Editor' }
@@ -57,9 +57,8 @@ function setup() {
     const before = Y.encodeStateVector(client)
     edit(client)
     const update = Y.encodeStateAsUpdate(client, before)
-    const inspection = inspectUpdate(update, (c) => Y.getState(server.store, c))
     try {
-      validateByRole({ principal, contractId: parseContractId('rules')!, doc: server, role, update, inspection })
+      validateByRole(contextFor(server, update, role, principal))
     } catch (error) {
       if (!(error instanceof SyncRefusal)) throw error
       // Like a refused browser: start again from the server's state.
@@ -105,8 +104,7 @@ describe('locked clauses', () => {
     // A hand-made update deleting just the `c` element, not its children.
     const item = clauseAt(client(), 2)._item!
     const update = encodeDeleteOnly(item.id.client, item.id.clock)
-    const inspection = inspectUpdate(update, (c) => Y.getState(server.store, c))
-    expect(() => validateByRole({ principal, contractId: parseContractId('rules')!, doc: server, role: 'owner', update, inspection })).toThrow(LOCKED)
+    expect(() => validateByRole(contextFor(server, update, 'owner', principal))).toThrow(LOCKED)
   })
 
   it.each<[string, (doc: Y.Doc) => void]>([

@@ -1,0 +1,211 @@
+/**
+ * What a suggester may change: only their own suggestions (issue: tracked revisions). An update
+ * from someone who may suggest but not edit is judged by its effect on a shadow copy of the
+ * room's document, and accepted only if everything it does is expressible as that person's own
+ * suggestions:
+ * - text it adds carries an `insertion` mark whose suggestion is the sender's;
+ * - it removes no text but the sender's own still-pending suggested text;
+ * - formatting changes only add or remove `insertion`/`deletion` marks of the sender's own
+ *   suggestions (or put back what was there, around the sender's insertion);
+ * - new paragraphs are wholly the sender's suggested text; no clause is added or removed, and
+ *   no attribute of existing content changes;
+ * - nothing changes outside the text and the sender's own entries of the `suggestions` map.
+ *
+ * A suggestion's id names the clientID that made it (shared/domain/suggestions.ts), and every
+ * clientID is bound to one user, so "the sender's suggestion" is decided by the server alone.
+ */
+import * as Y from 'yjs'
+import { SUGGESTION_MARK, clientOfSuggestion, isSuggestionRecord } from '../../shared/domain/suggestions.ts'
+import { ROOT } from '../../shared/ydoc/schema.ts'
+import type { Change } from './changes.ts'
+import { entryChanges } from './documentRules.ts'
+import type { UpdateContext } from './hooks.ts'
+import { SyncRefusal } from './SyncRefusal.ts'
+
+const MARKS: ReadonlySet<string> = new Set(Object.values(SUGGESTION_MARK))
+
+/** Why a change is refused, in the suggester's terms. */
+const REFUSAL = {
+  elsewhere: 'As a suggester you can propose changes to the text only, not to clause status, the title or other settings.',
+  unmarked: 'Text you add must be marked as your suggestion.',
+  removesOthers: 'Text written by someone else can be marked for deletion, not removed.',
+  formatting: 'Formatting cannot be changed in a suggestion; only your own suggestion marks can.',
+  othersMarks: 'A suggestion can only add or remove your own suggestion marks.',
+  structure: 'Clauses, and paragraphs you did not add, cannot be added or removed in a suggestion.',
+  attributes: 'Only the text can be changed in a suggestion.',
+  othersRecord: 'Only your own suggestions can be recorded or withdrawn.',
+} as const
+
+/** Judges a suggester's update; throws a SyncRefusal (4409) if it is not only their suggestions. */
+export function checkSuggestions(context: UpdateContext, changes: readonly Change[]): void {
+  for (const change of changes) {
+    if (change.root !== ROOT.body && change.root !== ROOT.suggestions) throw SyncRefusal.rejected(REFUSAL.elsewhere)
+  }
+  const isOwnClient = (client: number) => context.inspection.authoringClients.has(client) || context.ownsClient(client)
+  const isOwnId = (id: unknown) => {
+    const client = clientOfSuggestion(id)
+    return client !== null && isOwnClient(client)
+  }
+  checkRecords(context, changes, isOwnId)
+  const body = changes.filter((change) => change.root === ROOT.body)
+  if (body.length > 0) new BodyJudge(context, isOwnId, isOwnClient).judge(body)
+}
+
+/** The sender's own entries of the `suggestions` map, recording them truthfully. */
+function checkRecords(context: UpdateContext, changes: readonly Change[], isOwnId: (id: unknown) => boolean): void {
+  const { principal } = context
+  for (const { key, values } of entryChanges(changes, ROOT.suggestions)) {
+    if (!isOwnId(key)) throw SyncRefusal.rejected(REFUSAL.othersRecord)
+    for (const value of values) {
+      const isTruthful =
+        isSuggestionRecord(value) &&
+        value.authorId === principal.userId &&
+        value.authorName === principal.name &&
+        value.organisation === (principal.organisation ?? '')
+      if (!isTruthful) throw SyncRefusal.rejected('A suggestion must be recorded under your own name and organisation.')
+    }
+  }
+}
+
+/** A formatting attribute's value: a suggestion mark's attributes, null when unset, or anything a client sent. */
+type FormatValue = unknown
+
+class BodyJudge {
+  readonly #before: Y.Doc
+  readonly #after: Y.Doc
+
+  constructor(
+    context: UpdateContext,
+    readonly isOwnId: (id: unknown) => boolean,
+    readonly isOwnClient: (client: number) => boolean,
+  ) {
+    this.#before = context.doc
+    this.#after = context.docAfter()
+  }
+
+  judge(changes: readonly Change[]): void {
+    for (const change of changes) {
+      if (change.kind === 'insert') this.#judgeInsert(change)
+      else this.#judgeDelete(change)
+    }
+  }
+
+  /** Whether `id` names a struct this update creates. */
+  #isNew(id: Y.ID): boolean {
+    return id.clock >= Y.getState(this.#before.store, id.client)
+  }
+
+  /** Whether a mark value is unset or one of the sender's own suggestions. */
+  #isOwnOrNone(value: FormatValue): boolean {
+    return value === null || value === undefined || (typeof value === 'object' && this.isOwnId((value as { id?: unknown }).id))
+  }
+
+  #judgeInsert(change: Change): void {
+    const item = change.item!
+    const content = item.content
+    if (content instanceof Y.ContentDeleted) return
+    const placed = Y.getItem(this.#after.store, item.id)
+    if (!(placed instanceof Y.Item)) return
+    if (placed.parentSub !== null) {
+      // An attribute: of a new element (made by this update) is fine; of existing content, not.
+      if (change.isDirect) throw SyncRefusal.rejected(REFUSAL.attributes)
+      return
+    }
+    if (content instanceof Y.ContentString) {
+      if (placed.deleted) return
+      if (!this.isOwnId(markAt(placed.left, SUGGESTION_MARK.insertion)?.id)) throw SyncRefusal.rejected(REFUSAL.unmarked)
+      if (!this.#isOwnOrNone(markAt(placed.left, SUGGESTION_MARK.deletion))) throw SyncRefusal.rejected(REFUSAL.othersMarks)
+    } else if (content instanceof Y.ContentFormat) {
+      if (!MARKS.has(content.key) || !isMarkValue(content.value)) throw SyncRefusal.rejected(REFUSAL.formatting)
+      if (!placed.deleted) this.#judgeMarkEffect(placed, content.key)
+    } else if (content instanceof Y.ContentType) {
+      const type = content.type
+      if (type instanceof Y.XmlElement) {
+        if (type.nodeName === 'clause') throw SyncRefusal.rejected(REFUSAL.structure)
+        const element = (placed.content as Y.ContentType).type as Y.XmlElement
+        if (!this.#isWhollyOwnText(element)) throw SyncRefusal.rejected(REFUSAL.structure)
+      } else if (!(type instanceof Y.XmlText)) {
+        throw SyncRefusal.rejected(REFUSAL.attributes)
+      }
+    } else {
+      throw SyncRefusal.rejected(REFUSAL.attributes)
+    }
+  }
+
+  #judgeDelete(change: Change): void {
+    const item = change.item
+    if (item === null || this.#isNew(item.id)) return
+    const content = item.content
+    if (content instanceof Y.ContentString) {
+      const ownText = this.isOwnClient(item.id.client) && this.isOwnId(markAt(item, SUGGESTION_MARK.insertion)?.id)
+      if (!ownText) throw SyncRefusal.rejected(REFUSAL.removesOthers)
+    } else if (content instanceof Y.ContentFormat) {
+      if (!MARKS.has(content.key)) throw SyncRefusal.rejected(REFUSAL.formatting)
+      const placed = Y.getItem(this.#after.store, item.id)
+      if (placed instanceof Y.Item) this.#judgeMarkEffect(placed, content.key)
+    } else if (!(content instanceof Y.ContentDeleted)) {
+      throw SyncRefusal.rejected(REFUSAL.structure)
+    }
+  }
+
+  /**
+   * What a format item added or removed by this update does to existing text: every piece of
+   * older text it governs (up to the next format item for the same key) may keep its mark, or
+   * move between unmarked and the sender's own suggestion — for an insertion mark, only on
+   * the sender's own text (no one claims or unmarks another's words).
+   */
+  #judgeMarkEffect(format: Y.Item, key: string): void {
+    for (let next = format.right; next !== null; next = next.right) {
+      if (next.deleted) continue
+      const content = next.content
+      if (content instanceof Y.ContentFormat && content.key === key) return
+      if (!(content instanceof Y.ContentString) || this.#isNew(next.id)) continue
+      const old = Y.getItem(this.#before.store, next.id)
+      const before = old instanceof Y.Item ? markAt(old, key) : null
+      const after = markAt(next, key)
+      if (sameValue(before, after)) continue
+      const mayChange = this.#isOwnOrNone(before) && this.#isOwnOrNone(after) && (key !== SUGGESTION_MARK.insertion || this.isOwnClient(next.id.client))
+      if (!mayChange) throw SyncRefusal.rejected(REFUSAL.othersMarks)
+    }
+  }
+
+  /** Whether all the text inside `element` (there must be some) is the sender's suggested insertion. */
+  #isWhollyOwnText(element: Y.XmlElement): boolean {
+    let length = 0
+    const visit = (node: Y.XmlElement | Y.XmlText): boolean => {
+      if (node instanceof Y.XmlText) {
+        for (const op of node.toDelta() as Array<{ insert: unknown; attributes?: Record<string, unknown> }>) {
+          if (typeof op.insert !== 'string') return false
+          length += op.insert.length
+          const insertion = op.attributes?.[SUGGESTION_MARK.insertion] as { id?: unknown } | undefined
+          if (!this.isOwnId(insertion?.id)) return false
+        }
+        return true
+      }
+      return node.toArray().every((child) => (child instanceof Y.XmlElement || child instanceof Y.XmlText) && visit(child))
+    }
+    return visit(element) && length > 0
+  }
+}
+
+/**
+ * The value of formatting attribute `key` in effect just after `item`: that of the nearest live
+ * format item for `key` at or to the left of it; null when there is none.
+ */
+function markAt(item: Y.Item | null, key: string): { id?: unknown } | null {
+  for (let current = item; current !== null; current = current.left) {
+    if (current.deleted) continue
+    const content = current.content
+    if (content instanceof Y.ContentFormat && content.key === key) return (content.value ?? null) as { id?: unknown } | null
+  }
+  return null
+}
+
+/** A suggestion mark's stored value: unset, or attributes naming the suggestion. */
+function isMarkValue(value: unknown): boolean {
+  return value === null || (typeof value === 'object' && !Array.isArray(value) && typeof (value as { id?: unknown }).id === 'string')
+}
+
+function sameValue(a: FormatValue, b: FormatValue): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null)
+}
