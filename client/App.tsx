@@ -144,7 +144,13 @@ function ContractRoute({ contractId, user }: { contractId: ContractId; user: Use
   }
   return (
     <>
-      <ContractEditor contractId={contractId} role={role} userName={user.name} userId={user.id} />
+      <ContractEditor
+        contractId={contractId}
+        role={role}
+        userName={user.name}
+        userId={user.id}
+        author={{ id: user.id, name: user.name, organisation: user.organisation.name }}
+      />
       {can(role, 'manageMembers') ? <MembersPanel contractId={contractId} currentUserId={user.id} /> : null}
     </>
   )

@@ -2,68 +2,35 @@
  * The clause toolbar: each button is enabled exactly when its command applies to the clause
  * around the cursor and would not change a locked clause (the command is run without applying
  * it, and its transaction checked), with its keyboard shortcut in the title; and the clause's
- * status menu.
+ * status menu. In Suggesting mode the clause commands are off (their changes cannot be
+ * suggested yet); the status menu stays.
  */
 import { type Editor, useEditorState } from '@tiptap/react'
 import type * as Y from 'yjs'
 import type { Role } from '../../shared/domain/roles.ts'
-import {
-  clauseHasContent,
-  deleteClause,
-  demoteClause,
-  insertClauseAfter,
-  insertSubClause,
-  moveClause,
-  promoteClause,
-} from '../../shared/editor/clauseCommands.ts'
 import { wouldApply } from '../../shared/editor/ClauseLocking.ts'
 import { ClauseStatusMenu } from '../features/status/ClauseStatusMenu.tsx'
+import { CLAUSE_ACTIONS } from './clauseActions.ts'
 
-/** Stands in for a new clause's id when a command only needs to be tried. */
-const probeId = () => 'probe'
-
-export function ClauseToolbar({ editor, doc, role }: { editor: Editor; doc: Y.Doc; role: Role }) {
-  const can = useEditorState({
+export function ClauseToolbar({ editor, doc, role, isSuggesting = false }: { editor: Editor; doc: Y.Doc; role: Role; isSuggesting?: boolean }) {
+  const applies = useEditorState({
     editor,
-    selector: ({ editor: { state } }) => ({
-      insertAfter: wouldApply(state, insertClauseAfter(probeId)),
-      insertSub: wouldApply(state, insertSubClause(probeId)),
-      up: wouldApply(state, moveClause(-1)),
-      down: wouldApply(state, moveClause(1)),
-      demote: wouldApply(state, demoteClause),
-      promote: wouldApply(state, promoteClause),
-      remove: wouldApply(state, deleteClause),
-    }),
+    selector: ({ editor: { state } }) => CLAUSE_ACTIONS.map((action) => wouldApply(state, action.probe)),
   })
-
-  const remove = () => {
-    if (clauseHasContent(editor.state) && !window.confirm('Delete this clause and everything in it?')) return
-    editor.chain().focus().deleteClause().run()
-  }
 
   return (
     <div className="clause-toolbar" role="toolbar" aria-label="Clause">
-      <button type="button" disabled={!can.insertAfter} title="Ctrl+Enter" onClick={() => editor.chain().focus().insertClauseAfter().run()}>
-        New clause
-      </button>
-      <button type="button" disabled={!can.insertSub} title="Ctrl+Shift+Enter" onClick={() => editor.chain().focus().insertSubClause().run()}>
-        New sub-clause
-      </button>
-      <button type="button" disabled={!can.up} title="Ctrl+Alt+↑" onClick={() => editor.chain().focus().moveClauseUp().run()}>
-        Move up
-      </button>
-      <button type="button" disabled={!can.down} title="Ctrl+Alt+↓" onClick={() => editor.chain().focus().moveClauseDown().run()}>
-        Move down
-      </button>
-      <button type="button" disabled={!can.demote} title="Ctrl+]" onClick={() => editor.chain().focus().demoteClause().run()}>
-        Demote
-      </button>
-      <button type="button" disabled={!can.promote} title="Ctrl+[" onClick={() => editor.chain().focus().promoteClause().run()}>
-        Promote
-      </button>
-      <button type="button" disabled={!can.remove} onClick={remove}>
-        Delete clause
-      </button>
+      {CLAUSE_ACTIONS.map((action, index) => (
+        <button
+          key={action.key}
+          type="button"
+          disabled={isSuggesting || !applies[index]}
+          title={isSuggesting ? 'Not available in Suggesting mode' : action.shortcut}
+          onClick={() => action.run(editor)}
+        >
+          {action.label}
+        </button>
+      ))}
       <ClauseStatusMenu editor={editor} doc={doc} role={role} />
     </div>
   )

@@ -3,10 +3,11 @@
  * Y.Doc that a {@link SyncConnection} keeps in sync with the server, with a status pill that
  * says truthfully whether the work is saved.
  *
- * The schema (numbered clauses) comes from the shared extension list in `shared/editor/`; the
- * clause commands, outline, suggestions and comments come later.
+ * The schema (numbered clauses) comes from the shared extension list in `shared/editor/`. The
+ * header's mode control switches between Editing, Suggesting (changes become tracked
+ * suggestions, see `SuggestChanges.ts`) and Viewing, as far as the person's role allows.
  */
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { EditorContent, useEditor } from '@tiptap/react'
 import Collaboration from '@tiptap/extension-collaboration'
 import CollaborationCaret from '@tiptap/extension-collaboration-caret'
@@ -18,9 +19,13 @@ import { ClauseLocking } from '../../shared/editor/ClauseLocking.ts'
 import { getBody, getClauses } from '../../shared/ydoc/schema.ts'
 import { SyncConnection, type SyncState, type SyncStatus } from '../sync/SyncConnection.ts'
 import { ClauseToolbar } from './ClauseToolbar.tsx'
+import { ClauseSlashMenu } from './ClauseSlashMenu.tsx'
 import { OutlinePanel } from '../features/outline/OutlinePanel.tsx'
 import { PresenceBar } from '../features/presence/PresenceBar.tsx'
 import { ContractDetails } from '../features/details/ContractDetails.tsx'
+import { SuggestionCard } from '../features/suggestions/SuggestionCard.tsx'
+import { SuggestChanges, type SuggestionAuthor, isSuggesting } from './SuggestChanges.ts'
+import { type EditorMode, EditorModeSwitch, useEditorMode } from './EditorMode.tsx'
 
 /** Props of {@link ContractEditor}. */
 export interface ContractEditorProps {
@@ -35,6 +40,8 @@ export interface ContractEditorProps {
    * else signing in on the same browser never opens it. Without it nothing is kept locally.
    */
   userId?: string
+  /** Who is signed in, as their suggestions are recorded; without it nothing can be suggested. */
+  author?: SuggestionAuthor
 }
 
 /** How this person appears to the others: the label and colour of their caret. */
@@ -73,9 +80,10 @@ const CARET_COLOURS = ['#2563eb', '#0f766e', '#7c3aed', '#b45309', '#be185d', '#
  * large), the local doc is discarded and the contract reopened from the server's state, and
  * the person is told why until they dismiss the message.
  */
-export function ContractEditor({ contractId, role = 'editor', userName, userId }: ContractEditorProps) {
+export function ContractEditor({ contractId, role = 'editor', userName, userId, author }: ContractEditorProps) {
   const [user] = useState(() => createCaretUser(userName))
   const isEditable = can(role, 'edit')
+  const [mode, setMode] = useEditorMode(contractId, role)
   // Bumped to replace a doc the server refused with a fresh one.
   const [generation, setGeneration] = useState(0)
   const [session, setSession] = useState<Session | null>(null)
@@ -108,6 +116,7 @@ export function ContractEditor({ contractId, role = 'editor', userName, userId }
       <header className="contract-header">
         <ContractDetails doc={session?.doc ?? null} contractId={contractId} canEdit={isEditable} />
         {session !== null ? <PresenceBar awareness={session.connection.provider.awareness} /> : null}
+        <EditorModeSwitch role={role} mode={mode} onChange={setMode} />
         <p className="sync-status" role="status" data-testid="sync-status" data-status={syncState.status}>
           {STATUS_LABEL[syncState.status]}
         </p>
@@ -129,7 +138,9 @@ export function ContractEditor({ contractId, role = 'editor', userName, userId }
           {readOnlyExplanation(role)}
         </p>
       ) : null}
-      {session !== null ? <ContractText session={session} user={user} role={role} onNotice={setNotice} /> : null}
+      {session !== null ? (
+        <ContractText session={session} user={user} role={role} mode={mode} author={author ?? null} onNotice={setNotice} />
+      ) : null}
     </main>
   )
 }
@@ -138,40 +149,62 @@ interface ContractTextProps {
   session: Session
   user: CaretUser
   role: Role
+  mode: EditorMode
+  author: SuggestionAuthor | null
   /** Shows a message to the person (e.g. why a change was not made). */
   onNotice: (message: string) => void
 }
 
-/** The editor itself, recreated whenever the session changes. */
-function ContractText({ session, user, role, onNotice }: ContractTextProps) {
+/**
+ * The editor itself, recreated whenever the session changes. A change of mode is applied to the
+ * same editor (its undo history stays): Viewing makes it read-only, Suggesting turns tracking on.
+ */
+function ContractText({ session, user, role, mode, author, onNotice }: ContractTextProps) {
   const { doc, connection } = session
   const isEditable = can(role, 'edit')
+  const isWritable = mode !== 'viewing'
+  const frame = useRef<HTMLDivElement>(null)
   const editor = useEditor(
     {
-      editable: isEditable,
+      editable: isWritable,
       extensions: [
         // Collaboration brings Yjs-aware undo; the ProseMirror history would undo others' work.
         ...contractExtensions(),
         Collaboration.configure({ fragment: getBody(doc) }),
         CollaborationCaret.configure({ provider: connection.provider, user }),
         ClauseLocking.configure({ clauses: getClauses(doc), onRefused: onNotice }),
+        SuggestChanges.configure({ doc, author, isSuggesting: mode === 'suggesting', onRefused: onNotice }),
       ],
-      editorProps: {
-        // On the contenteditable itself (role="textbox"), where assistive technology reads it.
-        attributes: { role: 'textbox', 'aria-label': 'Contract text', 'aria-multiline': 'true', 'aria-readonly': String(!isEditable) },
-      },
+      editorProps: { attributes: textAttributes(isWritable) },
     },
-    [doc, connection, isEditable],
+    [doc, connection],
   )
+  useEffect(() => {
+    if (editor === null || editor.isDestroyed) return
+    if (editor.isEditable !== isWritable) editor.setOptions({ editable: isWritable, editorProps: { attributes: textAttributes(isWritable) } })
+    if (isSuggesting(editor.state) !== (mode === 'suggesting')) editor.commands.setSuggesting(mode === 'suggesting')
+  }, [editor, mode, isWritable])
+  const isEditing = isEditable && mode === 'editing'
   return (
     <div className="contract-layout">
-      {editor ? <OutlinePanel editor={editor} doc={doc} canReorder={isEditable} /> : <div />}
+      {editor ? <OutlinePanel editor={editor} doc={doc} canReorder={isEditing} /> : <div />}
       <div>
-        {isEditable && editor ? <ClauseToolbar editor={editor} doc={doc} role={role} /> : null}
-        <EditorContent editor={editor} className="contract-text" />
+        {isEditable && isWritable && editor ? <ClauseToolbar editor={editor} doc={doc} role={role} isSuggesting={mode === 'suggesting'} /> : null}
+        {isEditing && editor ? <ClauseSlashMenu editor={editor} /> : null}
+        <div className="contract-text-frame" ref={frame}>
+          <EditorContent editor={editor} className="contract-text" />
+          {editor ? (
+            <SuggestionCard editor={editor} doc={doc} canReview={can(role, 'review') && isWritable} userId={author?.id} frame={frame} />
+          ) : null}
+        </div>
       </div>
     </div>
   )
+}
+
+/** The contenteditable's own attributes (role="textbox"), where assistive technology reads them. */
+function textAttributes(isWritable: boolean): Record<string, string> {
+  return { role: 'textbox', 'aria-label': 'Contract text', 'aria-multiline': 'true', 'aria-readonly': String(!isWritable) }
 }
 
 /** The IndexedDB database holding `userId`'s copy of `contractId` on this device. */
@@ -185,10 +218,10 @@ function createCaretUser(name: string | undefined): CaretUser {
   return { name: name ?? `Guest ${100 + Math.floor(Math.random() * 900)}`, color }
 }
 
-/** Why the text cannot be changed, in the person's terms. */
+/** What the person can do to the text, in their terms (for those who cannot edit it directly). */
 function readOnlyExplanation(role: Role): string {
   if (can(role, 'suggest')) {
-    return `You are a ${ROLE_LABEL[role]} on this contract: you will propose changes as tracked suggestions. Until suggestion mode is available the text is read-only for you.`
+    return `You are a ${ROLE_LABEL[role]} on this contract: what you type or delete becomes a tracked suggestion, which an editor accepts or rejects.`
   }
   if (can(role, 'comment')) return `You are a ${ROLE_LABEL[role]} on this contract: you can read it and comment, but not change the text.`
   return `You are a ${ROLE_LABEL[role]} on this contract: you can read it but not change it.`

@@ -18,6 +18,7 @@ import {
   moveClause,
   moveClauseTo,
   promoteClause,
+  splitClause,
 } from './clauseCommands.ts'
 
 export interface ClauseEditingOptions {
@@ -35,6 +36,7 @@ declare module '@tiptap/core' {
       demoteClause: () => ReturnType
       promoteClause: () => ReturnType
       deleteClause: () => ReturnType
+      splitClause: () => ReturnType
     }
   }
 }
@@ -202,6 +204,7 @@ export const ClauseEditing = Extension.create<ClauseEditingOptions>({
       demoteClause: () => ({ state, dispatch }) => demoteClause(state, dispatch),
       promoteClause: () => ({ state, dispatch }) => promoteClause(state, dispatch),
       deleteClause: () => ({ state, dispatch }) => deleteClause(state, dispatch),
+      splitClause: () => ({ state, dispatch }) => splitClause(newClauseId)(state, dispatch),
     }
   },
 
@@ -209,6 +212,7 @@ export const ClauseEditing = Extension.create<ClauseEditingOptions>({
     return {
       'Mod-Enter': () => this.editor.commands.insertClauseAfter(),
       'Mod-Shift-Enter': () => this.editor.commands.insertSubClause(),
+      'Mod-Alt-Enter': () => this.editor.commands.splitClause(),
       'Mod-Alt-ArrowUp': () => this.editor.commands.moveClauseUp(),
       'Mod-Alt-ArrowDown': () => this.editor.commands.moveClauseDown(),
       'Mod-]': () => this.editor.commands.demoteClause(),

@@ -28,12 +28,11 @@ const DROPPED_ELEMENTS = [
 const URL_ATTRIBUTES = ['href', 'src', 'action', 'formaction', 'xlink:href']
 const UNSAFE_URL = /^(?:javascript|vbscript|data):/i
 
-const BLOCK_ELEMENTS = 'p, div, h1, h2, h3, h4, h5, h6, ul, ol, li, blockquote, pre, hr, table, section, article'
 
 /**
  * Clipboard HTML made fit to parse: Word's and the web page's cruft and anything unsafe
- * removed, Word's outline-level paragraphs turned into `<h1>`…`<h6>`, and tables (which the
- * schema has no node for) turned into paragraphs so their cells' text survives.
+ * removed, and Word's outline-level paragraphs turned into `<h1>`…`<h6>`. Tables are kept:
+ * the schema has them (schedules such as fee bands).
  */
 export function cleanPastedHTML(html: string): string {
   const doc = new window.DOMParser().parseFromString(html, 'text/html')
@@ -56,7 +55,6 @@ export function cleanPastedHTML(html: string): string {
   }
   for (const heading of doc.body.querySelectorAll('h1, h2, h3, h4, h5, h6')) removeWordListNumbers(heading)
   for (const element of doc.body.querySelectorAll('[style], [class]')) removeOfficeStyling(element)
-  for (const table of [...doc.body.querySelectorAll('table')].reverse()) flattenTable(table)
   return doc.body.innerHTML
 }
 
@@ -157,46 +155,6 @@ function removeOfficeStyling(element: Element): void {
   }
   for (const name of [...element.classList]) if (/^Mso/i.test(name)) element.classList.remove(name)
   if (element.classList.length === 0) element.removeAttribute('class')
-}
-
-/**
- * A table as paragraphs: one per row with its cells separated by " | " when every cell holds a
- * line of text (Word wraps each in a `<p>`), otherwise each cell's own blocks in reading order.
- * Nested tables are flattened first (the caller goes innermost first).
- */
-function flattenTable(table: Element): void {
-  const doc = table.ownerDocument
-  const blocks: Node[] = [...table.querySelectorAll('caption')].map((caption) => wrapIn(doc, 'p', caption.childNodes))
-  for (const row of table.querySelectorAll('tr')) {
-    const cells = [...row.children].filter((cell) => tagOf(cell) === 'td' || tagOf(cell) === 'th')
-    const lines = cells.map(lineOfCell)
-    if (lines.every((line) => line !== null)) {
-      const paragraph = doc.createElement('p')
-      lines.forEach((line, index) => paragraph.append(...(index > 0 ? [' | '] : []), ...line))
-      blocks.push(paragraph)
-    } else {
-      cells.forEach((cell, index) => {
-        const line = lines[index]
-        blocks.push(...(line ? [wrapIn(doc, 'p', line)] : cell.childNodes))
-      })
-    }
-  }
-  table.replaceWith(...blocks)
-}
-
-/** A cell's content as one line of inline nodes, or null when it holds more than one block. */
-function lineOfCell(cell: Element): Node[] | null {
-  const blocks = cell.querySelectorAll(BLOCK_ELEMENTS)
-  if (blocks.length === 0) return [...cell.childNodes]
-  const only = blocks[0]!
-  const isOnlyChildBlock = blocks.length === 1 && only.parentElement === cell && tagOf(only) === 'p'
-  return isOnlyChildBlock ? [...only.childNodes] : null
-}
-
-function wrapIn(doc: Document, tag: string, nodes: Iterable<Node>): Element {
-  const element = doc.createElement(tag)
-  element.append(...nodes)
-  return element
 }
 
 /**

@@ -70,6 +70,65 @@ export function insertSubClause(newClauseId: () => string): Command {
   }
 }
 
+/** Where {@link splitClause} would split: the innermost clause around the cursor, and its depth. */
+interface SplitPoint {
+  readonly clause: ClauseAt
+  /** The depth of the clause node in the selection's resolved positions. */
+  readonly depth: number
+}
+
+/**
+ * Where the selection allows a split: inside a body block of the innermost clause (not its
+ * heading, not between blocks), with the whole selection inside that one block.
+ */
+function splitPoint(state: EditorState): SplitPoint | null {
+  const at = clauseAtSelection(state)
+  if (!at) return null
+  const { $from, to } = state.selection
+  const depth = state.doc.resolve(at.pos).depth + 1
+  if ($from.depth <= depth || $from.index(depth) === 0) return null
+  if ($from.sharedDepth(to) <= depth) return null
+  return { clause: at, depth }
+}
+
+/**
+ * Splits the current clause before the body block holding the cursor; a paragraph directly in
+ * the clause is first split at the cursor, as Enter would (the selection deleted), unless the
+ * cursor is at its start. Everything from there to the end of the clause (blocks and
+ * sub-clauses) moves into a new clause right after it, at the same level, whose empty heading
+ * takes the cursor. Refused outside a clause, in a heading, or when the selection spans blocks.
+ */
+export function splitClause(newClauseId: () => string): Command {
+  return (state, dispatch) => {
+    const split = splitPoint(state)
+    if (!split) return false
+    if (dispatch) {
+      const { clause, depth } = split
+      const tr = state.tr
+      const $from = state.selection.$from
+      let splitAt = $from.before(depth + 1)
+      if ($from.depth === depth + 1 && $from.parent.type.name === 'paragraph') {
+        tr.deleteSelection()
+        const cursor = tr.mapping.map($from.pos, -1)
+        if (tr.doc.resolve(cursor).parentOffset > 0) {
+          tr.split(cursor)
+          // Between the two halves of the paragraph.
+          splitAt = cursor + 1
+        }
+      }
+      const clauseEnd = clause.pos + tr.doc.nodeAt(clause.pos)!.nodeSize
+      const moved = tr.doc.slice(splitAt, clauseEnd - 1).content
+      const heading = state.schema.nodes.heading!.create({ level: CLAUSE_HEADING_LEVEL })
+      const newClause = state.schema.nodes.clause!.create({ clauseId: newClauseId() }, Fragment.from(heading).append(moved))
+      tr.delete(splitAt, clauseEnd - 1)
+      // The current clause now ends just after the split point.
+      tr.insert(splitAt + 1, newClause)
+      dispatch(selectHeading(tr, splitAt + 1))
+    }
+    return true
+  }
+}
+
 /** The clause starting at `pos` in `doc`, or null when no clause starts there. */
 export function clauseAt(doc: ProseMirrorNode, pos: number): ClauseAt | null {
   const node = pos >= 0 && pos < doc.content.size ? doc.nodeAt(pos) : null

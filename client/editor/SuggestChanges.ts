@@ -1,0 +1,394 @@
+/**
+ * Suggesting mode: while it is on, what a person types, deletes or replaces becomes their own
+ * tracked suggestion (see `suggestionTransaction.ts`) instead of changing the contract, and each
+ * new suggestion is recorded in the contract's `suggestions` map under their name, in the same
+ * Yjs transaction as its marked text. Reviewers accept or reject a suggestion, each as one
+ * undoable step that also removes its record.
+ *
+ * Only this editor's own edits are turned into suggestions. Changes drawn from the shared
+ * document (a colleague's typing, this person's undo and redo, a clause moved on the Yjs
+ * elements) carry the sync plugin's meta and pass through untouched: turning a colleague's
+ * change into one's own suggestion would corrupt the document for everyone (issue #12 of
+ * `@handlewithcare/prosemirror-suggest-changes`).
+ *
+ * Suggestion ids are `suggestionId(doc.clientID, counter)`: the counter starts after the
+ * highest one this clientID already used in the document and only goes up, so ids never
+ * collide between people or within a session.
+ */
+import { Extension, Mark } from '@tiptap/core'
+import { Fragment, type Mark as ProseMirrorMark, type Node as ProseMirrorNode, Slice } from '@tiptap/pm/model'
+import { type EditorState, Plugin, PluginKey, TextSelection, type Transaction } from '@tiptap/pm/state'
+import { RemoveMarkStep, ReplaceStep } from '@tiptap/pm/transform'
+import { applySuggestion, revertSuggestion, suggestChangesKey } from '@handlewithcare/prosemirror-suggest-changes'
+import { ySyncPluginKey, yUndoPluginKey } from '@tiptap/y-tiptap'
+import * as Y from 'yjs'
+import { type SuggestionRecord, clientOfSuggestion, suggestionId } from '../../shared/domain/suggestions.ts'
+import { isSuggestionMark, suggestionIdsIn } from '../../shared/editor/SuggestionMarks.ts'
+import { LOCKED_CLAUSE_MESSAGE, changesLockedClause, clauseLockingKey } from '../../shared/editor/ClauseLocking.ts'
+import { getSuggestions } from '../../shared/ydoc/schema.ts'
+import { SUGGESTION_REFUSAL, changesFormatting, suggestTransaction } from './suggestionTransaction.ts'
+import { suggestionHighlights } from './SuggestionHighlights.ts'
+import { planTextEdits, writeTextEdits } from './suggestionText.ts'
+
+/** Who is suggesting: what their records say about them (the server checks it is true). */
+export interface SuggestionAuthor {
+  readonly id: string
+  readonly name: string
+  /** Their organisation's name, or '' when they have none. */
+  readonly organisation: string
+}
+
+export interface SuggestChangesOptions {
+  /** The contract's Y.Doc: its clientID names new suggestions, its `suggestions` map records them. */
+  doc: Y.Doc | null
+  /** The signed-in person; without one, nothing can be suggested. */
+  author: SuggestionAuthor | null
+  /** Whether the editor starts in Suggesting mode (default false). */
+  isSuggesting: boolean
+  /** Told why an edit was not made (e.g. formatting, which cannot be suggested). */
+  onRefused: (message: string) => void
+}
+
+declare module '@tiptap/core' {
+  interface Commands<ReturnType> {
+    suggestChanges: {
+      /** Turns Suggesting mode on or off. */
+      setSuggesting: (isSuggesting: boolean) => ReturnType
+      /** Accepts the suggestion `id`: its insertions stay, its deletions go, its record goes. */
+      acceptSuggestion: (id: string) => ReturnType
+      /** Rejects (or withdraws) the suggestion `id`: its insertions go, its deletions stay, its record goes. */
+      rejectSuggestion: (id: string) => ReturnType
+    }
+  }
+}
+
+/** Whether the editor is in Suggesting mode. */
+export const suggestModeKey = new PluginKey<boolean>('suggestMode')
+
+/** Whether `state`'s editor is in Suggesting mode. */
+export function isSuggesting(state: EditorState): boolean {
+  return suggestModeKey.getState(state) === true
+}
+
+/**
+ * The `modification` mark: `@handlewithcare/prosemirror-suggest-changes` looks it up in the
+ * schema before doing anything. It is never written (formatting cannot be suggested, and the
+ * server refuses it), so it lives only in the editor, not in the shared schema.
+ */
+const Modification = Mark.create({
+  name: 'modification',
+  inclusive: false,
+  addAttributes() {
+    return { id: { default: null }, type: { default: null }, attrName: { default: null }, previousValue: { default: null }, newValue: { default: null } }
+  },
+  renderHTML() {
+    return ['span', { 'data-type': 'modification' }, 0]
+  },
+})
+
+export const MOVES_REFUSED = 'Clauses cannot be moved in Suggesting mode.'
+
+/** The clientID this editor suggests as, and the next counter it will use with it. */
+interface IdCounter {
+  clientId: number
+  next: number
+}
+
+export const SuggestChanges = Extension.create<SuggestChangesOptions, { counter: IdCounter | null }>({
+  name: 'suggestChanges',
+  // Its keys and its dispatch come before the clause commands' and everything else's.
+  priority: 1000,
+
+  addOptions() {
+    return { doc: null, author: null, isSuggesting: false, onRefused: () => {} }
+  },
+
+  addStorage() {
+    return { counter: null }
+  },
+
+  addExtensions() {
+    return [Modification]
+  },
+
+  addCommands() {
+    return {
+      setSuggesting:
+        (on) =>
+        ({ tr, dispatch }) => {
+          if (dispatch) tr.setMeta(suggestModeKey, on)
+          return true
+        },
+      acceptSuggestion:
+        (id) =>
+        ({ state, dispatch, tr, editor }) =>
+          review(editor.view, state, tr, dispatch !== undefined, this.options.doc, id, applySuggestion(id)),
+      rejectSuggestion:
+        (id) =>
+        ({ state, dispatch, tr, editor }) =>
+          review(editor.view, state, tr, dispatch !== undefined, this.options.doc, id, revertSuggestion(id)),
+    }
+  },
+
+  addKeyboardShortcuts() {
+    const refuse = (message: string) => () => {
+      if (!isSuggesting(this.editor.state)) return false
+      this.options.onRefused(message)
+      return true
+    }
+    return {
+      // Moves are made on the shared elements, past the transaction filter: stop them here.
+      'Mod-Alt-ArrowUp': refuse(MOVES_REFUSED),
+      'Mod-Alt-ArrowDown': refuse(MOVES_REFUSED),
+      Enter: () => {
+        const { state } = this.editor
+        if (!isSuggesting(state)) return false
+        const { $from, empty } = state.selection
+        // A new paragraph may only be suggested at the end of one: any text after the cursor
+        // would move into it, which is not a suggestion.
+        if (empty && $from.parent.isTextblock && $from.parentOffset === $from.parent.content.size) return false
+        this.options.onRefused(SUGGESTION_REFUSAL.structure)
+        return true
+      },
+    }
+  },
+
+  dispatchTransaction({ transaction, next }) {
+    const { editor, options, storage } = this
+    const state = editor.state
+    if (!isSuggesting(state) || isFromSharedDocument(transaction) || transaction.getMeta(suggestChangesKey)?.skip) {
+      next(transaction)
+      return
+    }
+    if (!transaction.docChanged) {
+      // Turning bold on (with nothing selected) would make the next typed text bold.
+      if (transaction.storedMarksSet && changesFormatting(state, transaction.storedMarks)) {
+        options.onRefused(SUGGESTION_REFUSAL.formatting)
+        return
+      }
+      next(transaction)
+      return
+    }
+    // Tracking turns a deletion into marks, which the locked-clause guard does not see as a
+    // change of the text: judge the edit as it was made.
+    if (changesLockedClause(transaction, clauseLockingKey.getState(state)?.locked ?? [])) {
+      options.onRefused(LOCKED_CLAUSE_MESSAGE)
+      return
+    }
+    const { doc, author } = options
+    if (author === null) {
+      options.onRefused('Sign in to suggest changes.')
+      return
+    }
+    const clientId = doc?.clientID ?? 0
+    const records = doc ? getSuggestions(doc) : null
+    if (storage.counter?.clientId !== clientId) storage.counter = { clientId, next: firstFreeCounter(clientId, state.doc, records) }
+    const counter = storage.counter
+    let issued = counter.next
+    const isOwn = (id: string) => {
+      if (clientOfSuggestion(id) === clientId) return true
+      const record = records?.get(id) as SuggestionRecord | undefined
+      return record?.authorId === author.id
+    }
+    const outcome = suggestTransaction(state, transaction, { isOwn, newId: () => suggestionId(clientId, issued++) })
+    if (outcome.refusal !== undefined) {
+      options.onRefused(outcome.refusal)
+      return
+    }
+    const { tr, ids } = outcome
+    for (const id of ids) {
+      const count = counterOf(id, clientId)
+      if (count !== null && count >= counter.next) counter.next = count + 1
+    }
+    const gone = ownIdsTakenOut(tr, isOwn)
+    inBodyTransaction(
+      doc,
+      () => next(tr),
+      textEditsOf(state, tr),
+      () => {
+        if (records === null) return
+        const now = editor.state
+        for (const id of ids) {
+          if (!records.has(id) && isPresent(now, id)) records.set(id, { authorId: author.id, authorName: author.name, organisation: author.organisation, createdAt: Date.now() } satisfies SuggestionRecord)
+        }
+        for (const id of gone) if (records.has(id) && !isPresent(now, id)) records.delete(id)
+      },
+    )
+  },
+
+  addProseMirrorPlugins() {
+    const { doc, isSuggesting: startsSuggesting } = this.options
+    return [
+      new Plugin<boolean>({
+        key: suggestModeKey,
+        state: {
+          init: () => startsSuggesting,
+          apply: (tr, previous) => {
+            const next = tr.getMeta(suggestModeKey) as boolean | undefined
+            return typeof next === 'boolean' ? next : previous
+          },
+        },
+        view: (view) => {
+          // Undoing a suggestion also takes back its record; undoing an accept puts the record back.
+          const undoManager = undoManagerOf(view.state)
+          if (doc !== null && undoManager !== null) undoManager.addToScope(getSuggestions(doc))
+          return {}
+        },
+        props: {
+          attributes: (state): Record<string, string> => (isSuggesting(state) ? { 'data-mode': 'suggesting' } : {}),
+          // Suggestion marks are never pasted: copied from a suggestion, the text is plain text.
+          // While suggesting, neither is other formatting, which cannot be suggested.
+          transformPasted: (slice, view) => stripMarks(slice, isSuggesting(view.state) ? () => true : isSuggestionMark),
+          // The tracking anchors a suggested paragraph break on an invisible zero-width space:
+          // the arrow keys step over it, so that the cursor never seems stuck.
+          handleKeyDown: (view, event) => {
+            const { selection } = view.state
+            if (!(selection instanceof TextSelection) || !selection.empty || event.shiftKey) return false
+            const $cursor = selection.$from
+            const step = event.key === 'ArrowRight' && $cursor.nodeAfter?.text?.startsWith(ZERO_WIDTH_SPACE) ? 1 : event.key === 'ArrowLeft' && $cursor.nodeBefore?.text?.endsWith(ZERO_WIDTH_SPACE) ? -1 : 0
+            if (step !== 0) view.dispatch(view.state.tr.setSelection(TextSelection.create(view.state.doc, $cursor.pos + step)))
+            return false
+          },
+        },
+      }),
+      suggestionHighlights(doc ? getSuggestions(doc) : null),
+    ]
+  },
+})
+
+const ZERO_WIDTH_SPACE = '\u200B'
+
+/** Whether `tr` was drawn from the shared document (a colleague's change, an undo or redo). */
+function isFromSharedDocument(tr: Transaction): boolean {
+  return tr.getMeta(ySyncPluginKey) !== undefined || tr.getMeta('history$') !== undefined
+}
+
+/** The editor's Yjs undo manager (made by the collaboration extension), if it has one. */
+function undoManagerOf(state: EditorState): Y.UndoManager | null {
+  return (yUndoPluginKey.getState(state) as { undoManager?: Y.UndoManager } | undefined)?.undoManager ?? null
+}
+
+/**
+ * Runs `dispatch` (which applies a ProseMirror transaction) and `alongside` (which writes to
+ * other parts of `doc`) so that both land in the one Yjs transaction the collaboration binding
+ * makes to write the editor's change: the server then receives them in one update, and one
+ * undo step covers both. `edits`, the change's text edits, are written first, before the
+ * binding compares the text (see `suggestionText.ts`). If the binding wrote nothing,
+ * `alongside` runs in a transaction of its own with the binding's origin (so that undo still
+ * tracks it).
+ */
+function inBodyTransaction(doc: Y.Doc | null, dispatch: () => void, edits: TextEdits | null, alongside: () => void): void {
+  if (doc === null) {
+    dispatch()
+    return
+  }
+  let joined = false
+  const join = (transaction: Y.Transaction) => {
+    if (joined || transaction.origin !== ySyncPluginKey) return
+    joined = true
+    if (edits !== null) writeTextEdits(edits)
+    alongside()
+  }
+  doc.on('beforeTransaction', join)
+  try {
+    dispatch()
+  } finally {
+    doc.off('beforeTransaction', join)
+  }
+  if (!joined) doc.transact(alongside, ySyncPluginKey)
+}
+
+/**
+ * Accepts or rejects the suggestion `id` with `command`, as a step of its own on the undo stack,
+ * removing its record in the same Yjs transaction. Answers "can I?" when not dispatching.
+ */
+function review(
+  view: { dispatch: (tr: Transaction) => void },
+  state: EditorState,
+  chainTr: Transaction,
+  isDispatching: boolean,
+  doc: Y.Doc | null,
+  id: string,
+  command: (state: EditorState, dispatch?: (tr: Transaction) => void) => boolean,
+): boolean {
+  if (!isDispatching) return command(state)
+  let made: Transaction | null = null
+  if (!command(state, (tr) => (made = tr)) || made === null) return false
+  // The review dispatches its own transaction; the command chain's would be stale.
+  chainTr.setMeta('preventDispatch', true)
+  const undoManager = undoManagerOf(state)
+  undoManager?.stopCapturing()
+  const reviewed: Transaction = made
+  inBodyTransaction(
+    doc,
+    () => view.dispatch(reviewed),
+    textEditsOf(state, reviewed),
+    () => {
+      if (doc !== null) getSuggestions(doc).delete(id)
+    },
+  )
+  undoManager?.stopCapturing()
+  return true
+}
+
+type TextEdits = NonNullable<ReturnType<typeof planTextEdits>>
+
+/** The text edits of `tr` on the shared document bound to `state`'s editor, or null to leave them to the binding. */
+function textEditsOf(state: EditorState, tr: Transaction): TextEdits | null {
+  const fragment = (ySyncPluginKey.getState(state) as { type?: unknown } | undefined)?.type
+  return fragment instanceof Y.XmlFragment ? planTextEdits(fragment, tr) : null
+}
+
+/** The counter in `id` if `clientId` made it, else null. */
+function counterOf(id: string, clientId: number): number | null {
+  if (clientOfSuggestion(id) !== clientId) return null
+  return Number(id.slice(id.indexOf('.') + 1))
+}
+
+/** One more than the highest counter `clientId` used in `doc` or in the records (1 if none). */
+function firstFreeCounter(clientId: number, doc: ProseMirrorNode, records: Y.Map<unknown> | null): number {
+  let highest = 0
+  for (const id of [...suggestionIdsIn(doc), ...(records?.keys() ?? [])]) highest = Math.max(highest, counterOf(id, clientId) ?? 0)
+  return highest + 1
+}
+
+/**
+ * The person's own suggestion ids whose text or marks `tr` takes out somewhere: each may be
+ * gone from the document afterwards, and then its record should go too.
+ */
+function ownIdsTakenOut(tr: Transaction, isOwn: (id: string) => boolean): Set<string> {
+  const ids = new Set<string>()
+  tr.steps.forEach((step, i) => {
+    if (step instanceof RemoveMarkStep && isSuggestionMark(step.mark)) ids.add(String(step.mark.attrs.id))
+    if (step instanceof ReplaceStep && step.from < step.to) {
+      tr.docs[i]!.nodesBetween(step.from, step.to, (node) => {
+        for (const mark of node.marks) if (isSuggestionMark(mark)) ids.add(String(mark.attrs.id))
+        return true
+      })
+    }
+  })
+  return new Set([...ids].filter(isOwn))
+}
+
+/** Whether the suggestion `id` is still in `state`'s document: looked for around the cursor first. */
+function isPresent(state: EditorState, id: string): boolean {
+  const hasId = (node: ProseMirrorNode) => node.marks.some((mark) => isSuggestionMark(mark) && mark.attrs.id === id)
+  let found = false
+  state.selection.$from.parent.forEach((node) => {
+    if (hasId(node)) found = true
+  })
+  return found || suggestionIdsIn(state.doc).has(id)
+}
+
+/** `slice` without the marks `strip` picks. */
+function stripMarks(slice: Slice, strip: (mark: ProseMirrorMark) => boolean): Slice {
+  const clean = (fragment: Fragment): Fragment => {
+    const children: ProseMirrorNode[] = []
+    fragment.forEach((node) => {
+      const marks = node.marks.filter((mark) => !strip(mark))
+      children.push(node.isText ? node.mark(marks) : node.copy(clean(node.content)).mark(marks))
+    })
+    return Fragment.fromArray(children)
+  }
+  return new Slice(clean(slice.content), slice.openStart, slice.openEnd)
+}

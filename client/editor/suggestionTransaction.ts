@@ -1,0 +1,249 @@
+/**
+ * Turning a person's edit into their own tracked suggestion, or refusing it with a reason.
+ *
+ * `@handlewithcare/prosemirror-suggest-changes` does the tracking: inserted text gets an
+ * `insertion` mark, deleted text a `deletion` mark instead of going, and deleting one's own
+ * suggested text removes it. Two of its habits do not fit a shared contract, and are corrected
+ * here before the transaction is applied:
+ *
+ * - it gives a change the id of a suggestion it touches (typing just after a colleague's
+ *   suggestion would extend theirs, or re-mark theirs with one's own id). Here a change only
+ *   ever carries the person's own ids, and other people's marks are left exactly as they are;
+ * - it would change what is not text (formatting, a clause's structure, a paragraph's type),
+ *   and its results of those are not stored by the Yjs binding or refused by the server.
+ *
+ * What passes follows the server's rules for a suggester (server/sync/suggestionRules.ts):
+ * new text carries the person's own insertion mark, only their own pending text is removed,
+ * only their own suggestion marks are added or removed, and a new paragraph is made only at
+ * the end of one (so that no existing text moves into it). Everything else is refused with a
+ * message in the person's terms, so nobody types work the server would then refuse.
+ */
+import type { Mark, Node as ProseMirrorNode } from '@tiptap/pm/model'
+import { Selection, type EditorState, type Transaction } from '@tiptap/pm/state'
+import { AddMarkStep, RemoveMarkStep, ReplaceStep, type Step } from '@tiptap/pm/transform'
+import { transformToSuggestionTransaction } from '@handlewithcare/prosemirror-suggest-changes'
+import { SUGGESTION_MARK } from '../../shared/domain/suggestions.ts'
+import { isSuggestionMark } from '../../shared/editor/SuggestionMarks.ts'
+
+/** Whose suggestions are whose, and where new ids come from. */
+export interface SuggestingAs {
+  /** Whether the suggestion `id` is this person's own (made now, or earlier under their name). */
+  isOwn: (id: string) => boolean
+  /** A new id of this person's, never handed out before. */
+  newId: () => string
+}
+
+/** Why an edit cannot be a suggestion, in the person's terms. */
+export const SUGGESTION_REFUSAL = {
+  formatting: 'Formatting cannot be suggested. In Suggesting mode you can add and delete text.',
+  structure:
+    'Clauses and paragraphs cannot be split, joined, moved or changed in Suggesting mode. You can start a new paragraph at the end of one.',
+  othersText: 'That text is another person’s suggestion: it can be accepted or rejected, not changed.',
+} as const
+
+export type SuggestionOutcome =
+  /** `tr` applies the edit as suggestions; `ids` are the person's ids its marks use. */
+  | { readonly tr: Transaction; readonly ids: ReadonlySet<string>; readonly refusal?: undefined }
+  | { readonly refusal: string; readonly tr?: undefined }
+
+/**
+ * The edit `original` (made on `state`) as the suggestions of the person `as`, or the reason it
+ * cannot be one. The result keeps the original's meta, selection and scrolling.
+ */
+export function suggestTransaction(state: EditorState, original: Transaction, as: SuggestingAs): SuggestionOutcome {
+  const early = refusalBeforeTracking(state, original)
+  if (early !== null) return { refusal: early }
+  let tracked: Transaction
+  try {
+    tracked = transformToSuggestionTransaction(original, state, () => as.newId())
+  } catch {
+    // The library cannot express this edit as suggestions (an unusual step shape).
+    return { refusal: SUGGESTION_REFUSAL.structure }
+  }
+  const own = ownMarksOnly(state, tracked, as)
+  if (own === null) return { refusal: SUGGESTION_REFUSAL.structure }
+  const checked = checkSteps(own, as)
+  if (typeof checked === 'string') return { refusal: checked }
+  const refusal = refusalOfInsertions(own, checked.inserted, checked.newBlocks, as)
+  if (refusal !== null) return { refusal }
+  return { tr: own, ids: idsMarkedBy(own, as) }
+}
+
+/** Whether `original` is an edit that only text changes could make. */
+function refusalBeforeTracking(state: EditorState, original: Transaction): string | null {
+  for (const step of original.steps) {
+    if (step instanceof AddMarkStep || step instanceof RemoveMarkStep) {
+      // Suggestion marks are only ever set by the tracking itself, or by accepting and rejecting.
+      return isSuggestionMark(step.mark) ? SUGGESTION_REFUSAL.othersText : SUGGESTION_REFUSAL.formatting
+    }
+    if (!(step instanceof ReplaceStep)) return SUGGESTION_REFUSAL.structure
+  }
+  if (original.storedMarksSet && !original.docChanged && changesFormatting(state, original.storedMarks)) {
+    return SUGGESTION_REFUSAL.formatting
+  }
+  return null
+}
+
+/** Whether `stored` would make the next typed text formatted differently from the text around it. */
+export function changesFormatting(state: EditorState, stored: readonly Mark[] | null): boolean {
+  const current = (state.storedMarks ?? state.selection.$from.marks()).filter((mark) => !isSuggestionMark(mark))
+  const next = (stored ?? state.selection.$from.marks()).filter((mark) => !isSuggestionMark(mark))
+  return current.length !== next.length || current.some((mark) => !mark.isInSet(next))
+}
+
+/**
+ * `tracked` with every suggestion mark it adds carrying one of the person's own ids, and with
+ * nobody else's marks added over, re-marked or removed; null if a step no longer applies.
+ */
+function ownMarksOnly(state: EditorState, tracked: Transaction, as: SuggestingAs): Transaction | null {
+  const touchesOthers = tracked.steps.some(
+    (step) => (step instanceof AddMarkStep || step instanceof RemoveMarkStep) && isSuggestionMark(step.mark) && !as.isOwn(String(step.mark.attrs.id)),
+  )
+  const addsOverOthers = tracked.steps.some((step, i) => step instanceof AddMarkStep && isSuggestionMark(step.mark) && coversOthers(tracked.docs[i]!, step, as))
+  if (!touchesOthers && !addsOverOthers) return tracked
+
+  const tr = state.tr
+  // One new id of the person's for each of another person's ids the library borrowed.
+  const replacement = new Map<string, string>()
+  const ownId = (id: string) => {
+    if (as.isOwn(id)) return id
+    if (!replacement.has(id)) replacement.set(id, as.newId())
+    return replacement.get(id)!
+  }
+  for (const step of tracked.steps) {
+    if (step instanceof AddMarkStep && isSuggestionMark(step.mark)) {
+      // Mark steps move no positions, so leaving parts out keeps every later step in place.
+      const mark = step.mark.type.create({ id: ownId(String(step.mark.attrs.id)) })
+      tr.doc.nodesBetween(step.from, step.to, (node, pos) => {
+        if (!node.isInline) return true
+        const existing = mark.type.isInSet(node.marks)
+        if (existing === undefined || as.isOwn(String(existing.attrs.id))) {
+          tr.addMark(Math.max(pos, step.from), Math.min(pos + node.nodeSize, step.to), mark)
+        }
+        return false
+      })
+    } else if (step instanceof RemoveMarkStep && isSuggestionMark(step.mark)) {
+      if (as.isOwn(String(step.mark.attrs.id))) tr.step(step)
+    } else if (tr.maybeStep(step).failed !== null) {
+      return null
+    }
+  }
+  copyIntent(tracked, tr)
+  return tr
+}
+
+/** Whether `step` would put its mark over text carrying another person's mark of the same kind. */
+function coversOthers(doc: ProseMirrorNode, step: AddMarkStep, as: SuggestingAs): boolean {
+  let covers = false
+  doc.nodesBetween(step.from, step.to, (node) => {
+    const existing = step.mark.type.isInSet(node.marks)
+    if (existing !== undefined && !as.isOwn(String(existing.attrs.id))) covers = true
+    return !covers
+  })
+  return covers
+}
+
+/** Gives `to` the selection, stored marks, scrolling and meta of `from` (same positions). */
+function copyIntent(from: Transaction, to: Transaction): void {
+  if (from.selectionSet) to.setSelection(Selection.fromJSON(to.doc, from.selection.toJSON()))
+  if (from.storedMarksSet) to.setStoredMarks(from.storedMarks)
+  if (from.scrolledIntoView) to.scrollIntoView()
+  // Transaction meta is private in the typings; the library carries it over the same way.
+  Object.assign((to as unknown as { meta: object }).meta, (from as unknown as { meta: object }).meta)
+}
+
+/**
+ * Checks the tracked transaction `tr` step by step, and returns why it would still change
+ * more than the person's own suggestions, or else where its new text and new paragraphs are
+ * in the final document (ranges of inserted text; a position inside each new paragraph).
+ */
+function checkSteps(tr: Transaction, as: SuggestingAs): string | { inserted: Array<readonly [number, number]>; newBlocks: number[] } {
+  const inserted: Array<readonly [number, number]> = []
+  const newBlocks: number[] = []
+  for (let i = 0; i < tr.steps.length; i++) {
+    const step: Step = tr.steps[i]!
+    const doc = tr.docs[i]!
+    const later = tr.mapping.slice(i + 1)
+    if (step instanceof AddMarkStep || step instanceof RemoveMarkStep) {
+      if (!isSuggestionMark(step.mark)) return SUGGESTION_REFUSAL.formatting
+      if (!as.isOwn(String(step.mark.attrs.id))) return SUGGESTION_REFUSAL.othersText
+      continue
+    }
+    if (!(step instanceof ReplaceStep)) return SUGGESTION_REFUSAL.structure
+    const $from = doc.resolve(step.from)
+    const $to = doc.resolve(step.to)
+    if (step.from < step.to) {
+      // Real removal: only of the person's own suggested text, inside one paragraph.
+      if (!$from.sameParent($to) || !$from.parent.isTextblock) return SUGGESTION_REFUSAL.structure
+      let removesOthers = false
+      doc.nodesBetween(step.from, step.to, (node) => {
+        if (node.isInline && !isOwnMark(node, 'insertion', as)) removesOthers = true
+        return !removesOthers
+      })
+      if (removesOthers) return SUGGESTION_REFUSAL.othersText
+    }
+    const slice = step.slice
+    if (slice.size === 0) continue
+    let hasBlocks = false
+    slice.content.forEach((node) => {
+      if (!node.isInline) hasBlocks = true
+    })
+    if (hasBlocks || slice.openStart > 0 || slice.openEnd > 0) {
+      // A new paragraph: only by splitting one at its very end, so that no existing text moves.
+      const atEnd = step.from === step.to && $from.parent.isTextblock && $from.parentOffset === $from.parent.content.size
+      if (!atEnd || slice.content.textBetween(0, slice.content.size).length > 0) return SUGGESTION_REFUSAL.structure
+      // The slice ends at the start of the new paragraph's content.
+      newBlocks.push(later.map(step.from + slice.size, -1))
+      continue
+    }
+    inserted.push([later.map(step.from, 1), later.map(step.from + slice.size, -1)])
+  }
+  return { inserted, newBlocks }
+}
+
+/** Whether `node` carries a `kind` mark of the person's own. */
+function isOwnMark(node: ProseMirrorNode, kind: keyof typeof SUGGESTION_MARK, as: SuggestingAs): boolean {
+  const mark = node.marks.find((candidate) => candidate.type.name === SUGGESTION_MARK[kind])
+  return mark !== undefined && as.isOwn(String(mark.attrs.id))
+}
+
+/**
+ * Why the text and paragraphs `tr` adds are not wholly the person's own suggested insertion.
+ * Typed inside struck-through text, new text would also carry that deletion mark: it is
+ * taken off first, since text just proposed is not proposed for deletion.
+ */
+function refusalOfInsertions(tr: Transaction, inserted: ReadonlyArray<readonly [number, number]>, newBlocks: readonly number[], as: SuggestingAs): string | null {
+  const deletion = tr.doc.type.schema.marks[SUGGESTION_MARK.deletion]!
+  for (const [from, to] of inserted) if (from < to) tr.removeMark(from, to, deletion)
+  const doc = tr.doc
+  for (const [from, to] of inserted) {
+    let isOwn = true
+    if (from < to) {
+      doc.nodesBetween(from, to, (node) => {
+        // Inline nodes other than text (a line break) are elements of their own in the shared
+        // document, which a suggestion cannot add.
+        if (node.isInline && (!node.isText || !isOwnMark(node, 'insertion', as))) isOwn = false
+        return isOwn && !node.isInline
+      })
+    }
+    if (!isOwn) return SUGGESTION_REFUSAL.structure
+  }
+  for (const pos of newBlocks) {
+    const block = doc.resolve(Math.min(pos, doc.content.size)).parent
+    let isWhollyOwn = block.isTextblock && block.content.size > 0
+    block.forEach((node) => {
+      if (!isOwnMark(node, 'insertion', as)) isWhollyOwn = false
+    })
+    if (!isWhollyOwn) return SUGGESTION_REFUSAL.structure
+  }
+  return null
+}
+
+/** The person's own suggestion ids that the marks `tr` adds carry. */
+function idsMarkedBy(tr: Transaction, as: SuggestingAs): Set<string> {
+  const ids = new Set<string>()
+  for (const step of tr.steps) {
+    if (step instanceof AddMarkStep && isSuggestionMark(step.mark) && as.isOwn(String(step.mark.attrs.id))) ids.add(String(step.mark.attrs.id))
+  }
+  return ids
+}

@@ -1,0 +1,162 @@
+/**
+ * The card of the suggestion at the cursor: what it proposes, who proposed it (name and
+ * organisation), when, and why if they said; with *Accept* and *Reject* for those who review
+ * suggestions, and *Withdraw* for its author when they cannot review. It appears next to the
+ * text when the person clicks or moves into a suggestion, and stays out of the way while they
+ * type.
+ */
+import { type Editor, useEditorState } from '@tiptap/react'
+import type { EditorState, Transaction } from '@tiptap/pm/state'
+import { ySyncPluginKey } from '@tiptap/y-tiptap'
+import { type MouseEvent, type RefObject, useEffect, useLayoutEffect, useState } from 'react'
+import type * as Y from 'yjs'
+import type { SuggestionRecord } from '../../../shared/domain/suggestions.ts'
+import { suggestionIdOf } from '../../../shared/editor/SuggestionMarks.ts'
+import { getSuggestions } from '../../../shared/ydoc/schema.ts'
+import { authorLabel, readSuggestionRecord, relativeTime, suggestionColour } from './suggestionRecords.ts'
+
+export interface SuggestionCardProps {
+  editor: Editor
+  doc: Y.Doc
+  /** Whether this person may accept and reject suggestions now. */
+  canReview: boolean
+  /** The signed-in person's id: their own suggestions can be withdrawn. */
+  userId: string | undefined
+  /** The element the card is positioned in (it must be `position: relative`). */
+  frame: RefObject<HTMLElement | null>
+}
+
+/** The suggestion the cursor is in or touches: its id and where the cursor is. */
+function suggestionAtCursor(state: EditorState): { id: string; pos: number } | null {
+  const { $from } = state.selection
+  for (const node of [$from.nodeAfter, $from.nodeBefore]) {
+    const id = suggestionIdOf(node, 'insertion') ?? suggestionIdOf(node, 'deletion')
+    if (id !== null) return { id, pos: $from.pos }
+  }
+  return null
+}
+
+/** The text the suggestion `id` inserts and deletes, read from the document. */
+function suggestionText(state: EditorState, id: string): { inserted: string; deleted: string; addsParagraph: boolean } {
+  let inserted = ''
+  let deleted = ''
+  let addsParagraph = false
+  state.doc.descendants((node) => {
+    if (!node.isText) return true
+    const text = node.text ?? ''
+    if (suggestionIdOf(node, 'insertion') === id) {
+      inserted += text
+      if (text.includes('\u200B')) addsParagraph = true
+    }
+    if (suggestionIdOf(node, 'deletion') === id) deleted += text
+    return false
+  })
+  const visible = (text: string) => text.replace(/\u200B/g, '')
+  return { inserted: visible(inserted), deleted: visible(deleted), addsParagraph }
+}
+
+/** At most `limit` characters of `text`, with an ellipsis when cut. */
+function quote(text: string, limit = 80): string {
+  const trimmed = text.trim()
+  return `“${trimmed.length > limit ? `${trimmed.slice(0, limit - 1)}…` : trimmed}”`
+}
+
+function summary({ inserted, deleted, addsParagraph }: ReturnType<typeof suggestionText>): string {
+  if (inserted && deleted) return `Replace ${quote(deleted)} with ${quote(inserted)}`
+  if (inserted) return addsParagraph ? `Add a paragraph: ${quote(inserted)}` : `Insert ${quote(inserted)}`
+  if (deleted) return `Delete ${quote(deleted)}`
+  return addsParagraph ? 'Start a new paragraph' : 'Suggested change'
+}
+
+export function SuggestionCard({ editor, doc, canReview, userId, frame }: SuggestionCardProps) {
+  const at = useEditorState({ editor, selector: ({ editor: { state } }) => suggestionAtCursor(state), equalityFn: sameSuggestion })
+  // Hidden while the person types (their own suggestion grows under the cursor); shown again
+  // when they click or move the cursor.
+  const [isTyping, setTyping] = useState(false)
+  useEffect(() => {
+    const follow = ({ transaction }: { transaction: Transaction }) => {
+      if (transaction.getMeta(ySyncPluginKey) !== undefined) return
+      if (transaction.docChanged) setTyping(true)
+      else if (transaction.selectionSet) setTyping(false)
+    }
+    editor.on('transaction', follow)
+    return () => {
+      editor.off('transaction', follow)
+    }
+  }, [editor])
+  // Redraw when records change (one arriving after its text, or being removed).
+  const [, setVersion] = useState(0)
+  useEffect(() => {
+    const records = getSuggestions(doc)
+    const redraw = () => setVersion((version) => version + 1)
+    records.observe(redraw)
+    return () => records.unobserve(redraw)
+  }, [doc])
+  const [place, setPlace] = useState<{ top: number; left: number } | null>(null)
+  useLayoutEffect(() => {
+    const container = frame.current
+    if (at === null || container === null || editor.isDestroyed) return setPlace(null)
+    try {
+      const coords = editor.view.coordsAtPos(at.pos)
+      const box = container.getBoundingClientRect()
+      const width = Math.min(320, box.width)
+      setPlace({ top: coords.bottom - box.top + 6, left: Math.max(0, Math.min(coords.left - box.left, box.width - width)) })
+    } catch {
+      setPlace(null)
+    }
+  }, [at, editor, frame])
+
+  if (at === null || isTyping || place === null) return null
+  const record: SuggestionRecord | null = readSuggestionRecord(getSuggestions(doc), at.id)
+  const text = suggestionText(editor.state, at.id)
+  const isOwn = record !== null && record.authorId === userId
+  const review = (decision: 'accept' | 'reject') => {
+    if (decision === 'accept') editor.commands.acceptSuggestion(at.id)
+    else editor.commands.rejectSuggestion(at.id)
+    editor.commands.focus()
+  }
+  // Keeps the editor's selection (and so the card) while a button is pressed.
+  const keepSelection = (event: MouseEvent) => event.preventDefault()
+  return (
+    <aside
+      className="suggestion-card"
+      aria-label="Suggestion"
+      data-suggestion-id={at.id}
+      style={{ top: place.top, left: place.left, ['--suggestion-colour' as string]: suggestionColour(record, at.id) }}
+    >
+      <p className="suggestion-card-what">{summary(text)}</p>
+      {record !== null ? (
+        <p className="suggestion-card-who">
+          <span className="suggestion-card-author">{record.authorName}</span>
+          {record.organisation ? <span className="suggestion-card-organisation">{record.organisation}</span> : null}
+          <time dateTime={new Date(record.createdAt).toISOString()} title={new Date(record.createdAt).toLocaleString()}>
+            {relativeTime(record.createdAt)}
+          </time>
+        </p>
+      ) : (
+        <p className="suggestion-card-who">Author not known yet</p>
+      )}
+      {record?.reason ? <p className="suggestion-card-reason">{record.reason}</p> : null}
+      {canReview ? (
+        <div className="suggestion-card-actions">
+          <button type="button" onMouseDown={keepSelection} onClick={() => review('accept')} title={record ? `Accept ${authorLabel(record)}’s suggestion` : undefined}>
+            Accept
+          </button>
+          <button type="button" onMouseDown={keepSelection} onClick={() => review('reject')}>
+            Reject
+          </button>
+        </div>
+      ) : isOwn ? (
+        <div className="suggestion-card-actions">
+          <button type="button" onMouseDown={keepSelection} onClick={() => review('reject')}>
+            Withdraw
+          </button>
+        </div>
+      ) : null}
+    </aside>
+  )
+}
+
+function sameSuggestion(a: { id: string; pos: number } | null, b: { id: string; pos: number } | null): boolean {
+  return a === b || (a !== null && b !== null && a.id === b.id && a.pos === b.pos)
+}

@@ -1,0 +1,188 @@
+/**
+ * Tracked suggestions in the browser, as the demo's people meet them: the provider (a
+ * suggester) types into a clause and deletes a word, and both become their suggestions; the
+ * chair (an owner) sees each marked and attributed to the provider and their organisation,
+ * accepts one and rejects the other; both pages end with the same text. The provider sees the
+ * card of their own suggestion without Accept or Reject. (What the server lets a suggester
+ * write is tested with raw updates in the referee's tests.)
+ */
+import { describe, expect, it } from 'vitest'
+import type { Locator, Page } from 'playwright-core'
+import { SETTLE, contractText, readParagraphs, signIn, untilStatus, useBrowser } from '../helpers/browser.ts'
+import { DEMO_PASSWORD, startTestServer } from '../helpers/testServer.ts'
+
+const CONTRACT = 'children-homes'
+/** Where the test leaves a picture of the chair's suggestion card, for a person to look at (not committed). */
+const SCREENSHOT_PATH = '/tmp/concordat-suggestions.png'
+const PROVIDER_NAME = 'Priya Provider'
+const PROVIDER_ORGANISATION = 'Northern Care Homes Ltd'
+
+/**
+ * The on-screen box of the first occurrence of `text` in the editor's text (scrolled into view),
+ * read across text nodes and around other people's carets, which split the text in the page.
+ */
+async function boxOf(page: Page, text: string): Promise<{ left: number; right: number; top: number; bottom: number }> {
+  const box = await contractText(page).evaluate((element, wanted) => {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT, {
+      acceptNode: (node) => (node.parentElement?.closest('.collaboration-carets__caret') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+    })
+    const nodes: Text[] = []
+    let whole = ''
+    for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+      nodes.push(node as Text)
+      whole += node.textContent ?? ''
+    }
+    const at = whole.indexOf(wanted)
+    if (at < 0) return null
+    const locate = (offset: number, isEnd: boolean): [Text, number] => {
+      let start = 0
+      for (const node of nodes) {
+        const length = node.length
+        if (offset < start + length || (isEnd && offset === start + length)) return [node, offset - start]
+        start += length
+      }
+      return [nodes[nodes.length - 1]!, nodes[nodes.length - 1]!.length]
+    }
+    const [startNode, startOffset] = locate(at, false)
+    const [endNode, endOffset] = locate(at + wanted.length, true)
+    startNode.parentElement!.scrollIntoView({ block: 'center' })
+    const range = document.createRange()
+    range.setStart(startNode, startOffset)
+    range.setEnd(endNode, endOffset)
+    const rects = [...range.getClientRects()].filter((rect) => rect.width > 0)
+    const first = rects[0]!
+    const last = rects[rects.length - 1]!
+    return { left: first.left, right: last.right, top: last.top, bottom: last.bottom }
+  }, text)
+  if (box === null) throw new Error(`"${text}" is not in the editor`)
+  return box
+}
+
+/** Clicks just after the last character of `text`, putting the caret there. */
+async function clickAfter(page: Page, text: string): Promise<void> {
+  const box = await boxOf(page, text)
+  await page.mouse.click(box.right - 0.5, (box.top + box.bottom) / 2)
+}
+
+/** Clicks in the middle of `text`. */
+async function clickInside(page: Page, text: string, clicks = 1): Promise<void> {
+  const box = await boxOf(page, text)
+  await page.mouse.click((box.left + box.right) / 2, (box.top + box.bottom) / 2, { clickCount: clicks })
+}
+
+/** The text of each element `locator` finds, without other people's caret labels. */
+function textsOf(locator: Locator): Promise<string[]> {
+  return locator.evaluateAll((elements) =>
+    elements.map((element) => {
+      const copy = element.cloneNode(true) as HTMLElement
+      for (const caret of copy.querySelectorAll('.collaboration-carets__caret')) caret.remove()
+      return copy.textContent ?? ''
+    }),
+  )
+}
+
+/** The paragraph of the Duration clause as the page shows it. */
+async function duration(page: Page): Promise<string | undefined> {
+  return (await readParagraphs(page)).find((paragraph) => paragraph.startsWith('This Contract starts on the Commencement Date'))
+}
+
+describe('tracked suggestions in the browser', () => {
+  const { browser, defer } = useBrowser()
+
+  it('a provider suggests an insertion and a deletion; the chair sees them attributed, accepts one and rejects the other', async () => {
+    const server = await startTestServer({ members: true })
+    defer(() => server.dispose())
+    const open = async (name: string, email: string) => {
+      const context = await browser().newContext({ viewport: { width: 1100, height: 800 } })
+      defer(() => context.close())
+      const page = await context.newPage()
+      await signIn(page, server.url, email, DEMO_PASSWORD)
+      await page.goto(`${server.url}/contracts/${CONTRACT}`)
+      await untilStatus({ name, page }, 'Saved')
+      return { name, page }
+    }
+    const chair = await open('The chair', 'chair@demo.test')
+    const provider = await open('The provider', 'provider@demo.test')
+
+    // The provider is always suggesting, and told so; the chair starts in Editing mode.
+    expect(await provider.page.locator('.mode-switch').textContent()).toContain('Suggesting')
+    expect(await provider.page.getByRole('note').textContent()).toContain('tracked suggestion')
+    expect(await chair.page.getByRole('radio', { name: 'Editing' }).isChecked()).toBe(true)
+
+    // The provider types a word (a space before a space: the new one must be the one marked),
+    // then deletes a word.
+    await clickAfter(provider.page, 'continues for three')
+    await provider.page.keyboard.type(' full')
+    await untilStatus(provider, 'Saved')
+    await clickInside(provider.page, 'written', 2)
+    await provider.page.keyboard.press('Backspace')
+    await untilStatus(provider, 'Saved')
+    expect(await duration(provider.page)).toContain('continues for three full years')
+    expect(await duration(provider.page)).toContain('by written agreement')
+    expect((await provider.page.getByRole('alert').allTextContents()).join(' '), 'the server refused nothing').toBe('')
+
+    // The chair sees both, marked: the insertion underlined, the deleted word still there, struck.
+    const inserted = chair.page.locator('.contract-text ins[data-suggestion-id]')
+    const deleted = chair.page.locator('.contract-text del[data-suggestion-id]')
+    await expect.poll(() => textsOf(inserted), SETTLE).toEqual([' full'])
+    await expect.poll(() => textsOf(deleted), SETTLE).toEqual(['written'])
+    // Hovering says who and when.
+    const by = chair.page.locator('.contract-text ins[data-suggestion-id] .suggestion-by')
+    await expect.poll(() => by.getAttribute('title'), SETTLE).toMatch(new RegExp(`^Suggested insertion by ${PROVIDER_NAME} \\(${PROVIDER_ORGANISATION}\\), `))
+
+    // The provider's own card shows who and when, but no Accept or Reject.
+    await clickInside(provider.page, 'full')
+    const providersCard = provider.page.getByRole('complementary', { name: 'Suggestion' })
+    await providersCard.waitFor()
+    expect(await providersCard.textContent()).toContain(PROVIDER_NAME)
+    expect(await providersCard.getByRole('button', { name: 'Accept' }).count()).toBe(0)
+    expect(await providersCard.getByRole('button', { name: 'Reject' }).count()).toBe(0)
+
+    // The chair opens the insertion's card: the provider, their organisation, just now; accepts it.
+    await clickInside(chair.page, 'full')
+    const card = chair.page.getByRole('complementary', { name: 'Suggestion' })
+    await card.waitFor()
+    await chair.page.screenshot({ path: SCREENSHOT_PATH })
+    const said = await card.textContent()
+    expect(said).toContain('Insert “full”')
+    expect(said).toContain(PROVIDER_NAME)
+    expect(said).toContain(PROVIDER_ORGANISATION)
+    expect(said).toContain('just now')
+    await card.getByRole('button', { name: 'Accept' }).click()
+    await expect.poll(() => inserted.count(), SETTLE).toBe(0)
+
+    // … and rejects the deletion: the word stays.
+    await clickInside(chair.page, 'written')
+    await card.waitFor()
+    expect(await card.textContent()).toContain('Delete “written”')
+    await card.getByRole('button', { name: 'Reject' }).click()
+    await expect.poll(() => deleted.count(), SETTLE).toBe(0)
+    await untilStatus(chair, 'Saved')
+
+    // Both pages end with the same text: the words kept, nothing marked.
+    const expected = 'continues for three full years, unless ended earlier under clause 20 (Termination). The parties may extend it by written agreement for a further period of up to two years.'
+    await expect.poll(async () => (await duration(provider.page))?.endsWith(expected), SETTLE).toBe(true)
+    expect(await duration(chair.page)).toBe(await duration(provider.page))
+    await expect.poll(() => provider.page.locator('.contract-text ins[data-suggestion-id], .contract-text del[data-suggestion-id]').count(), SETTLE).toBe(0)
+
+    // The chair's review is kept: a fresh page shows the reviewed text.
+    await provider.page.reload()
+    await untilStatus(provider, 'Saved')
+    expect(await duration(provider.page)).toBe(await duration(chair.page))
+
+    // The chair switches to Suggesting: the clause commands are off, typing is a suggestion of
+    // the chair's, and the choice is kept for the tab.
+    await chair.page.locator('.mode-switch label', { hasText: 'Suggesting' }).click()
+    await expect.poll(() => chair.page.getByRole('button', { name: 'New clause' }).isDisabled()).toBe(true)
+    await clickAfter(chair.page, 'up to two years')
+    await chair.page.keyboard.type(' only')
+    await untilStatus(chair, 'Saved')
+    await expect.poll(() => textsOf(provider.page.locator('.contract-text ins[data-suggestion-id]')), SETTLE).toEqual([' only'])
+    await expect
+      .poll(() => provider.page.locator('.contract-text ins[data-suggestion-id] .suggestion-by').getAttribute('title'), SETTLE)
+      .toMatch(/^Suggested insertion by Chris Chair \(National Steering Group\), /)
+    await chair.page.reload()
+    await untilStatus(chair, 'Saved')
+    expect(await chair.page.getByRole('radio', { name: 'Suggesting' }).isChecked()).toBe(true)
+  })
+})
