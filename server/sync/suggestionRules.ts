@@ -7,8 +7,11 @@
  * - it removes no text but the sender's own still-pending suggested text;
  * - formatting changes only add or remove `insertion`/`deletion` marks of the sender's own
  *   suggestions (or put back what was there, around the sender's insertion);
- * - new paragraphs are wholly the sender's suggested text; no clause is added or removed, and
- *   no attribute of existing content changes;
+ * - new paragraphs are wholly the sender's suggested text; no attribute of existing content
+ *   changes;
+ * - a whole clause is proposed as a new clause carrying the sender's `insertion` attribute
+ *   (inside it, the author writes freely until it is accepted), and proposed for deletion by
+ *   the sender's `deletion` attribute on it; no clause is otherwise added or removed;
  * - nothing changes outside the text and the sender's own entries of the `suggestions` map.
  *
  * A suggestion's id names the clientID that made it (shared/domain/suggestions.ts), and every
@@ -83,6 +86,26 @@ class BodyJudge {
     this.#after = context.docAfter()
   }
 
+  /**
+   * Whether `type` is inside (or is) a clause the sender proposed as a whole: one whose
+   * `insertion` attribute names the sender's suggestion, as it was before this update (or as
+   * it is made, for a clause this update adds). Inside it the author writes freely.
+   */
+  #inOwnProposedClause(type: unknown): boolean {
+    for (let current = type; current instanceof Y.AbstractType; current = current._item?.parent) {
+      if (!(current instanceof Y.XmlElement) || current.nodeName !== 'clause') continue
+      const item = current._item
+      let element: Y.XmlElement = current
+      if (item !== null && !this.#isNew(item.id) && current.doc === this.#after) {
+        const before = Y.getItem(this.#before.store, item.id)
+        if (!(before instanceof Y.Item) || !(before.content instanceof Y.ContentType)) continue
+        element = before.content.type as Y.XmlElement
+      }
+      if (this.isOwnId(blockMark(element, SUGGESTION_MARK.insertion)?.id)) return true
+    }
+    return false
+  }
+
   judge(changes: readonly Change[]): void {
     for (const change of changes) {
       if (change.kind === 'insert') this.#judgeInsert(change)
@@ -106,9 +129,11 @@ class BodyJudge {
     if (content instanceof Y.ContentDeleted) return
     const placed = Y.getItem(this.#after.store, item.id)
     if (!(placed instanceof Y.Item)) return
+    if (this.#inOwnProposedClause(placed.parent)) return
     if (placed.parentSub !== null) {
-      // An attribute: of a new element (made by this update) is fine; of existing content, not.
-      if (change.isDirect) throw SyncRefusal.rejected(REFUSAL.attributes)
+      // An attribute: of a new element (made by this update) is fine; of existing content,
+      // only the sender's own proposal to delete a clause, or its withdrawal.
+      if (change.isDirect && !this.#isOwnClauseDeletion(placed)) throw SyncRefusal.rejected(REFUSAL.attributes)
       return
     }
     if (content instanceof Y.ContentString) {
@@ -121,9 +146,12 @@ class BodyJudge {
     } else if (content instanceof Y.ContentType) {
       const type = content.type
       if (type instanceof Y.XmlElement) {
-        if (type.nodeName === 'clause') throw SyncRefusal.rejected(REFUSAL.structure)
         const element = (placed.content as Y.ContentType).type as Y.XmlElement
-        if (!this.#isWhollyOwnText(element)) throw SyncRefusal.rejected(REFUSAL.structure)
+        if (type.nodeName === 'clause') {
+          if (!this.isOwnId(blockMark(element, SUGGESTION_MARK.insertion)?.id)) throw SyncRefusal.rejected(REFUSAL.structure)
+        } else if (!this.#isWhollyOwnText(element)) {
+          throw SyncRefusal.rejected(REFUSAL.structure)
+        }
       } else if (!(type instanceof Y.XmlText)) {
         throw SyncRefusal.rejected(REFUSAL.attributes)
       }
@@ -136,6 +164,16 @@ class BodyJudge {
     const item = change.item
     if (item === null || this.#isNew(item.id)) return
     const content = item.content
+    // Withdrawing (part of) a clause the sender proposed as a whole.
+    if (this.#inOwnProposedClause(item.parent)) return
+    if (content instanceof Y.ContentType && this.#inOwnProposedClause(content.type)) return
+    // Withdrawing (or replacing) the sender's own proposal to delete a clause.
+    const parent = item.parent
+    if (item.parentSub === SUGGESTION_MARK.deletion && parent instanceof Y.XmlElement && parent.nodeName === 'clause') {
+      const value = content instanceof Y.ContentAny ? content.getContent()[0] : undefined
+      if (isMarkValue(value) && this.#isOwnOrNone(value)) return
+      throw SyncRefusal.rejected(REFUSAL.othersMarks)
+    }
     if (content instanceof Y.ContentString) {
       const ownText = this.isOwnClient(item.id.client) && this.isOwnId(markAt(item, SUGGESTION_MARK.insertion)?.id)
       if (!ownText) throw SyncRefusal.rejected(REFUSAL.removesOthers)
@@ -146,6 +184,20 @@ class BodyJudge {
     } else if (!(content instanceof Y.ContentDeleted)) {
       throw SyncRefusal.rejected(REFUSAL.structure)
     }
+  }
+
+  /**
+   * Whether the attribute item `placed` (in the document after) proposes, or withdraws the
+   * proposal, to delete an existing clause as the sender's own suggestion.
+   */
+  #isOwnClauseDeletion(placed: Y.Item): boolean {
+    const element = placed.parent
+    if (!(element instanceof Y.XmlElement) || element.nodeName !== 'clause' || placed.parentSub !== SUGGESTION_MARK.deletion) return false
+    const value = placed.content instanceof Y.ContentAny ? placed.content.getContent()[0] : undefined
+    if (value === undefined || !isMarkValue(value) || !this.#isOwnOrNone(value)) return false
+    const before = element._item === null ? null : Y.getItem(this.#before.store, element._item.id)
+    const previous = before instanceof Y.Item && before.content instanceof Y.ContentType ? blockMark(before.content.type as Y.XmlElement, SUGGESTION_MARK.deletion) : null
+    return this.#isOwnOrNone(previous)
   }
 
   /**
@@ -199,6 +251,12 @@ function markAt(item: Y.Item | null, key: string): { id?: unknown } | null {
     if (content instanceof Y.ContentFormat && content.key === key) return (content.value ?? null) as { id?: unknown } | null
   }
   return null
+}
+
+/** A whole-clause suggestion: the `insertion` or `deletion` attribute of a clause element. */
+function blockMark(element: Y.XmlElement, key: string): { id?: unknown } | null {
+  const value = element.getAttribute(key) as unknown
+  return typeof value === 'object' && value !== null ? (value as { id?: unknown }) : null
 }
 
 /** A suggestion mark's stored value: unset, or attributes naming the suggestion. */

@@ -87,6 +87,75 @@ function suggestInsert(doc: Y.Doc, id: string, at: number, words: string): void 
   })
 }
 
+/** A new clause proposed as a whole under suggestion `id`: heading and text, unmarked inside. */
+function proposedClause(id: string, heading: string, text: string): Y.XmlElement {
+  const clause = new Y.XmlElement('clause')
+  clause.setAttribute('clauseId', `c-${id}`)
+  clause.setAttribute('insertion', { id } as unknown as string)
+  const h = new Y.XmlElement('heading')
+  h.insert(0, [new Y.XmlText(heading)])
+  const p = new Y.XmlElement('paragraph')
+  p.insert(0, [new Y.XmlText(text)])
+  clause.insert(0, [h, p])
+  return clause
+}
+
+describe('a suggester’s whole-clause suggestions', () => {
+  it('proposes a new clause, writes in it freely, then withdraws it', () => {
+    const { judge, room } = setup()
+    const before = getBody(room).toString()
+    let id = ''
+    expect(judge((doc, nextId) => doc.transact(() => {
+      id = nextId()
+      getBody(doc).insert(1, [proposedClause(id, 'Complaints', 'The Provider shall keep a complaints log.')])
+      getSuggestions(doc).set(id, record())
+    }))).toBeNull()
+    expect(judge((doc) => (((getBody(doc).get(1) as Y.XmlElement).get(1) as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'Each month, '))).toBeNull()
+    expect(judge((doc) => doc.transact(() => {
+      getBody(doc).delete(1, 1)
+      getSuggestions(doc).delete(id)
+    }))).toBeNull()
+    expect(getBody(room).toString()).toBe(before)
+  })
+
+  it('cannot withdraw another person’s proposal to delete a clause', () => {
+    const { judge, room } = setup()
+    const other = new Y.Doc()
+    other.clientID = OTHER_CLIENT
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(room))
+    ;(getBody(other).get(0) as Y.XmlElement).setAttribute('deletion', { id: OTHER_ID } as unknown as string)
+    Y.applyUpdate(room, Y.encodeStateAsUpdate(other))
+    expect(judge((doc) => {
+      Y.applyUpdate(doc, Y.encodeStateAsUpdate(room))
+      ;(getBody(doc).get(0) as Y.XmlElement).removeAttribute('deletion')
+    })).toMatch(/only add or remove your own/)
+  })
+
+  it('proposes deleting a clause, and withdraws the proposal', () => {
+    const { judge } = setup()
+    expect(judge((doc, nextId) => doc.transact(() => {
+      const id = nextId()
+      ;(getBody(doc).get(0) as Y.XmlElement).setAttribute('deletion', { id } as unknown as string)
+      getSuggestions(doc).set(id, record())
+    }))).toBeNull()
+    expect(judge((doc) => (getBody(doc).get(0) as Y.XmlElement).removeAttribute('deletion'))).toBeNull()
+  })
+
+  it.each<[string, (doc: Y.Doc, nextId: () => string) => void, RegExp]>([
+    ['adds a clause marked with another person’s suggestion', (doc) => getBody(doc).insert(1, [proposedClause(OTHER_ID, 'Complaints', 'Text')]), /cannot be added or removed/],
+    ['claims an existing clause as their proposal', (doc, nextId) => (getBody(doc).get(0) as Y.XmlElement).setAttribute('insertion', { id: nextId() } as unknown as string), /Only the text/],
+    ['proposes deleting a clause under another person’s suggestion', (doc) => (getBody(doc).get(0) as Y.XmlElement).setAttribute('deletion', { id: OTHER_ID } as unknown as string), /Only the text/],
+    ['deletes a clause outright', (doc) => getBody(doc).delete(0, 1), /cannot be added or removed/],
+    ['claims an existing clause and edits it in the same update', (doc, nextId) => doc.transact(() => {
+      ;(getBody(doc).get(0) as Y.XmlElement).setAttribute('insertion', { id: nextId() } as unknown as string)
+      paragraph(doc, 1).insert(0, 'Unmarked ')
+    }), /Only the text|must be marked/],
+  ])('is refused when it %s', (_, edit, reason) => {
+    const { judge } = setup()
+    expect(judge(edit)).toMatch(reason)
+  })
+})
+
 describe('a suggester’s update', () => {
   it.each<[string, (doc: Y.Doc, nextId: () => string) => void]>([
     ['inserting text marked as their own suggestion, recorded under their name', (doc, nextId) => suggestInsert(doc, nextId(), 4, 'Registered ')],
