@@ -5,7 +5,8 @@
  *
  * The schema (numbered clauses) comes from the shared extension list in `shared/editor/`. The
  * header's mode control switches between Editing, Suggesting (changes become tracked
- * suggestions, see `SuggestChanges.ts`) and Viewing, as far as the person's role allows.
+ * suggestions, see `SuggestChanges.ts`) and Viewing, as far as the person's role allows. The
+ * page reads outline | text | review panel (the open suggestions) on a wide screen.
  */
 import { useEffect, useRef, useState } from 'react'
 import { EditorContent, useEditor } from '@tiptap/react'
@@ -24,6 +25,7 @@ import { OutlinePanel } from '../features/outline/OutlinePanel.tsx'
 import { PresenceBar } from '../features/presence/PresenceBar.tsx'
 import { ContractDetails } from '../features/details/ContractDetails.tsx'
 import { SuggestionCard } from '../features/suggestions/SuggestionCard.tsx'
+import { ReviewPanel } from '../features/suggestions/ReviewPanel.tsx'
 import { SuggestChanges, type SuggestionAuthor, isSuggesting } from './SuggestChanges.ts'
 import { type EditorMode, EditorModeSwitch, useEditorMode } from './EditorMode.tsx'
 
@@ -194,10 +196,18 @@ function ContractText({ session, user, role, mode, author, onNotice }: ContractT
         <div className="contract-text-frame" ref={frame}>
           <EditorContent editor={editor} className="contract-text" />
           {editor ? (
-            <SuggestionCard editor={editor} doc={doc} canReview={can(role, 'review') && isWritable} userId={author?.id} frame={frame} />
+            <SuggestionCard
+              editor={editor}
+              doc={doc}
+              canReview={can(role, 'review') && isWritable}
+              userId={author?.id}
+              canExplain={mode === 'suggesting'}
+              frame={frame}
+            />
           ) : null}
         </div>
       </div>
+      {editor ? <ReviewPanel editor={editor} doc={doc} canReview={can(role, 'review') && isWritable} /> : null}
     </div>
   )
 }

@@ -2,8 +2,8 @@
  * Suggesting mode: while it is on, what a person types, deletes or replaces becomes their own
  * tracked suggestion (see `suggestionTransaction.ts`) instead of changing the contract, and each
  * new suggestion is recorded in the contract's `suggestions` map under their name, in the same
- * Yjs transaction as its marked text. Reviewers accept or reject a suggestion, each as one
- * undoable step that also removes its record.
+ * Yjs transaction as its marked text. Reviewers accept or reject a suggestion, or many at once,
+ * each time as one undoable step that also removes the records.
  *
  * Only this editor's own edits are turned into suggestions. Changes drawn from the shared
  * document (a colleague's typing, this person's undo and redo, a clause moved on the Yjs
@@ -17,7 +17,7 @@
  */
 import { Extension, Mark } from '@tiptap/core'
 import { Fragment, type Mark as ProseMirrorMark, type Node as ProseMirrorNode, Slice } from '@tiptap/pm/model'
-import { type EditorState, Plugin, PluginKey, TextSelection, type Transaction } from '@tiptap/pm/state'
+import { EditorState, Plugin, PluginKey, TextSelection, type Transaction } from '@tiptap/pm/state'
 import { RemoveMarkStep, ReplaceStep } from '@tiptap/pm/transform'
 import { applySuggestion, revertSuggestion, suggestChangesKey } from '@handlewithcare/prosemirror-suggest-changes'
 import { ySyncPluginKey, yUndoPluginKey } from '@tiptap/y-tiptap'
@@ -58,6 +58,13 @@ declare module '@tiptap/core' {
       acceptSuggestion: (id: string) => ReturnType
       /** Rejects (or withdraws) the suggestion `id`: its insertions go, its deletions stay, its record goes. */
       rejectSuggestion: (id: string) => ReturnType
+      /**
+       * Accepts every suggestion of `ids` that is in the document, as one undoable step (one
+       * transaction, one Yjs transaction, their records removed in it); false when none is.
+       */
+      acceptSuggestions: (ids: readonly string[]) => ReturnType
+      /** Rejects every suggestion of `ids` that is in the document, as one undoable step; false when none is. */
+      rejectSuggestions: (ids: readonly string[]) => ReturnType
     }
   }
 }
@@ -122,11 +129,19 @@ export const SuggestChanges = Extension.create<SuggestChangesOptions, { counter:
       acceptSuggestion:
         (id) =>
         ({ state, dispatch, tr, editor }) =>
-          review(editor.view, state, tr, dispatch !== undefined, this.options.doc, id, applySuggestion(id)),
+          review(editor.view, state, tr, dispatch !== undefined, this.options.doc, [id], applySuggestion),
       rejectSuggestion:
         (id) =>
         ({ state, dispatch, tr, editor }) =>
-          review(editor.view, state, tr, dispatch !== undefined, this.options.doc, id, revertSuggestion(id)),
+          review(editor.view, state, tr, dispatch !== undefined, this.options.doc, [id], revertSuggestion),
+      acceptSuggestions:
+        (ids) =>
+        ({ state, dispatch, tr, editor }) =>
+          review(editor.view, state, tr, dispatch !== undefined, this.options.doc, ids, applySuggestion),
+      rejectSuggestions:
+        (ids) =>
+        ({ state, dispatch, tr, editor }) =>
+          review(editor.view, state, tr, dispatch !== undefined, this.options.doc, ids, revertSuggestion),
     }
   },
 
@@ -298,9 +313,13 @@ function inBodyTransaction(doc: Y.Doc | null, dispatch: () => void, edits: TextE
   if (!joined) doc.transact(alongside, ySyncPluginKey)
 }
 
+/** A library command reviewing one suggestion (`applySuggestion` or `revertSuggestion`). */
+type ReviewCommand = (id: string) => (state: EditorState, dispatch?: (tr: Transaction) => void) => boolean
+
 /**
- * Accepts or rejects the suggestion `id` with `command`, as a step of its own on the undo stack,
- * removing its record in the same Yjs transaction. Answers "can I?" when not dispatching.
+ * Accepts or rejects the suggestions `ids` with `commandFor`, as one step of its own on the undo
+ * stack, removing their records in the same Yjs transaction. Answers "can I?" (is any of them
+ * in the document) when not dispatching.
  */
 function review(
   view: { dispatch: (tr: Transaction) => void },
@@ -308,27 +327,58 @@ function review(
   chainTr: Transaction,
   isDispatching: boolean,
   doc: Y.Doc | null,
-  id: string,
-  command: (state: EditorState, dispatch?: (tr: Transaction) => void) => boolean,
+  ids: readonly string[],
+  commandFor: ReviewCommand,
 ): boolean {
-  if (!isDispatching) return command(state)
-  let made: Transaction | null = null
-  if (!command(state, (tr) => (made = tr)) || made === null) return false
-  // The review dispatches its own transaction; the command chain's would be stale.
+  if (!isDispatching) {
+    const current = bareState(state.doc)
+    return ids.some((id) => commandFor(id)(current))
+  }
+  const reviewed = addReviewSteps(chainTr, ids, commandFor)
+  if (reviewed.length === 0) return false
+  // Applied as it is: not tracked as a suggestion of the reviewer's.
+  chainTr.setMeta(suggestChangesKey, { skip: true })
+  // The review dispatches the chain's transaction itself, inside the Yjs transaction below.
   chainTr.setMeta('preventDispatch', true)
   const undoManager = undoManagerOf(state)
   undoManager?.stopCapturing()
-  const reviewed: Transaction = made
   inBodyTransaction(
     doc,
-    () => view.dispatch(reviewed),
-    textEditsOf(state, reviewed),
+    () => view.dispatch(chainTr),
+    textEditsOf(state, chainTr),
     () => {
-      if (doc !== null) getSuggestions(doc).delete(id)
+      if (doc === null) return
+      const records = getSuggestions(doc)
+      for (const id of reviewed) records.delete(id)
     },
   )
   undoManager?.stopCapturing()
   return true
+}
+
+/**
+ * Adds to `tr` the steps reviewing each of `ids` in turn, each on the document the ones before
+ * it left (as if reviewed one after the other), and returns the ids it reviewed: those still
+ * in the document.
+ */
+function addReviewSteps(tr: Transaction, ids: readonly string[], commandFor: ReviewCommand): string[] {
+  const reviewed: string[] = []
+  for (const id of ids) {
+    let made: Transaction | null = null
+    if (!commandFor(id)(bareState(tr.doc), (one) => (made = one)) || made === null) continue
+    for (const step of (made as Transaction).steps) tr.step(step)
+    reviewed.push(id)
+  }
+  return reviewed
+}
+
+/**
+ * A state of `doc` alone, for the library's review commands: they read only the document and
+ * schema and make their own transaction, which then belongs to no command chain, and no
+ * plugin's state is computed for each suggestion reviewed.
+ */
+function bareState(doc: ProseMirrorNode): EditorState {
+  return EditorState.create({ schema: doc.type.schema, doc })
 }
 
 type TextEdits = NonNullable<ReturnType<typeof planTextEdits>>

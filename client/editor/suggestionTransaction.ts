@@ -47,10 +47,11 @@ export type SuggestionOutcome =
   | { readonly refusal: string; readonly tr?: undefined }
 
 /**
- * The edit `original` (made on `state`) as the suggestions of the person `as`, or the reason it
+ * The edit `made` (on `state`) as the suggestions of the person `as`, or the reason it
  * cannot be one. The result keeps the original's meta, selection and scrolling.
  */
-export function suggestTransaction(state: EditorState, original: Transaction, as: SuggestingAs): SuggestionOutcome {
+export function suggestTransaction(state: EditorState, made: Transaction, as: SuggestingAs): SuggestionOutcome {
+  const original = typedAtCaret(state, made)
   const early = refusalBeforeTracking(state, original)
   if (early !== null) return { refusal: early }
   let tracked: Transaction
@@ -67,6 +68,43 @@ export function suggestTransaction(state: EditorState, original: Transaction, as
   const refusal = refusalOfInsertions(own, checked.inserted, checked.newBlocks, as)
   if (refusal !== null) return { refusal }
   return { tr: own, ids: idsMarkedBy(own, as) }
+}
+
+/**
+ * `original`, or, when it inserts text that could equally have gone in earlier or later in the
+ * paragraph (a space typed before a space, an "e" before an "e") and its caret says it did, the
+ * same edit inserting the text just before its caret.
+ *
+ * ProseMirror reads typing from the page by diffing the paragraph's old and new text, and
+ * settles such an ambiguous diff with the selection it had *before* the typing. A key pressed
+ * right after a click can be read before the click's selection is (the browser reports the new
+ * selection a moment later), and the diff then picks the last place the text could have gone:
+ * "three| years" typed with a space gives the second space as the new one, with the caret
+ * between the two. Unmarked, both readings make the same document; tracked, the wrong space
+ * would be the suggested one and what is typed next would land after the old space.
+ * The caret, read from the page along with the text, is where the typing really ended.
+ */
+function typedAtCaret(state: EditorState, original: Transaction): Transaction {
+  const step = original.steps.length === 1 ? original.steps[0] : undefined
+  if (!(step instanceof ReplaceStep) || step.from !== step.to || step.slice.openStart > 0 || step.slice.openEnd > 0) return original
+  const length = step.slice.size
+  const caret = original.selection
+  // Where the text would start if it ended at the caret: the same position before and after.
+  const at = caret.head - length
+  const $paragraph = original.doc.resolve(step.from)
+  if (!caret.empty || length === 0 || at === step.from || !$paragraph.parent.inlineContent) return original
+  if (at < $paragraph.start() || at + length > $paragraph.end()) return original
+  const typed = $paragraph.parent.content.cut(at - $paragraph.start(), at - $paragraph.start() + length)
+  let isText = true
+  typed.forEach((node) => {
+    if (!node.isText) isText = false
+  })
+  if (!isText) return original
+  const tr = state.tr.insert(at, typed)
+  // Only when inserting there makes exactly the same document, formatting included.
+  if (!tr.doc.eq(original.doc)) return original
+  copyIntent(original, tr)
+  return tr
 }
 
 /** Whether `original` is an edit that only text changes could make. */

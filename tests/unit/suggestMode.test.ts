@@ -8,19 +8,19 @@
  * suggester, so that what the editor writes is what the server accepts.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { Editor } from '@tiptap/core'
-import Collaboration from '@tiptap/extension-collaboration'
+import type { Editor } from '@tiptap/core'
 import type { Node as ProseMirrorNode } from '@tiptap/pm/model'
+import { TextSelection } from '@tiptap/pm/state'
 import { yUndoPluginKey } from '@tiptap/y-tiptap'
 import * as Y from 'yjs'
 import { type SuggestionRecord, clientOfSuggestion } from '../../shared/domain/suggestions.ts'
-import { contractExtensions } from '../../shared/editor/extensions.ts'
-import { LOCKED_CLAUSE_MESSAGE, ClauseLocking } from '../../shared/editor/ClauseLocking.ts'
-import { getBody, getClauses, getSuggestions, setClauseStatus } from '../../shared/ydoc/schema.ts'
-import { SuggestChanges, type SuggestionAuthor } from '../../client/editor/SuggestChanges.ts'
+import { LOCKED_CLAUSE_MESSAGE } from '../../shared/editor/ClauseLocking.ts'
+import { getBody, getSuggestions, setClauseStatus } from '../../shared/ydoc/schema.ts'
+import type { SuggestionAuthor } from '../../client/editor/SuggestChanges.ts'
 import { SUGGESTION_REFUSAL } from '../../client/editor/suggestionTransaction.ts'
 import { validateByRole } from '../../server/auth/memberPolicy.ts'
 import type { UserId } from '../../shared/domain/ids.ts'
+import { clauseElement, contractEditor } from '../helpers/contractEditor.ts'
 import { contextFor } from '../helpers/refereeContext.ts'
 
 /** The origin of updates copied from the other person's doc: not theirs to undo, not to send back. */
@@ -34,19 +34,6 @@ afterEach(() => {
   for (const editor of editors.splice(0)) editor.destroy()
 })
 
-/** A clause element as the editor writes it: heading, then one paragraph. */
-function clause(id: string, heading: string, text: string): Y.XmlElement {
-  const element = new Y.XmlElement('clause')
-  element.setAttribute('clauseId', id)
-  const h = new Y.XmlElement('heading')
-  h.setAttribute('level', 2 as unknown as string)
-  h.insert(0, [new Y.XmlText(heading)])
-  const p = new Y.XmlElement('paragraph')
-  p.insert(0, [new Y.XmlText(text)])
-  element.insert(0, [h, p])
-  return element
-}
-
 /** A person at their editor, with the messages their editor gave them. */
 interface Person {
   editor: Editor
@@ -58,15 +45,7 @@ interface Person {
 
 function personFor(doc: Y.Doc, author: SuggestionAuthor, isSuggesting: boolean): Person {
   const refusals: string[] = []
-  const editor = new Editor({
-    element: document.createElement('div'),
-    extensions: [
-      ...contractExtensions(),
-      Collaboration.configure({ fragment: getBody(doc) }),
-      ClauseLocking.configure({ clauses: getClauses(doc), onRefused: (message) => refusals.push(message) }),
-      SuggestChanges.configure({ doc, author, isSuggesting, onRefused: (message) => refusals.push(message) }),
-    ],
-  })
+  const editor = contractEditor(doc, { author, isSuggesting, onRefused: (message) => refusals.push(message) })
   editors.push(editor)
   return { editor, doc, refusals, refusedByServer: [] }
 }
@@ -81,9 +60,9 @@ function providerAndChair({ chairSuggests = true } = {}) {
   const providerDoc = new Y.Doc()
   const chairDoc = new Y.Doc()
   getBody(chairDoc).insert(0, [
-    clause('term', 'Term', 'Three years.'),
-    clause('fees', 'Fees', 'Paid monthly in arrears.'),
-    clause('notices', 'Notices', 'In writing.'),
+    clauseElement('term', 'Term', 'Three years.'),
+    clauseElement('fees', 'Fees', 'Paid monthly in arrears.'),
+    clauseElement('notices', 'Notices', 'In writing.'),
   ])
   Y.applyUpdate(providerDoc, Y.encodeStateAsUpdate(chairDoc), RELAYED)
   const provider = personFor(providerDoc, PROVIDER, true)
@@ -269,6 +248,27 @@ describe('suggesting', () => {
     expect(editor.commands.rejectSuggestion(id!)).toBe(true)
     expect(marked(chair.editor.state.doc)[1]).toBe('Paid monthly in arrears.')
     expect(getSuggestions(chair.doc).size).toBe(0)
+    expectInStep(provider, chair)
+  })
+
+  it('marks the space typed before a space as the new one when the page reports the caret only after the typing', () => {
+    const { provider, chair } = providerAndChair()
+    const { editor } = provider
+    // A key pressed right after a click: ProseMirror reads the typed space before the click's
+    // selection, settles the ambiguous text diff on the later space and puts the caret, read
+    // from the page, between the two.
+    const afterThree = positionOf(editor, 'Three years.', 'Three'.length)
+    editor.commands.setTextSelection(1)
+    const typed = editor.state.tr.insertText(' ', afterThree + 1)
+    editor.view.dispatch(typed.setSelection(TextSelection.create(typed.doc, afterThree + 1)))
+    expect(editor.state.selection.from).toBe(afterThree + 1)
+    for (const character of 'full') editor.view.dispatch(editor.state.tr.insertText(character))
+    expect(marked(chair.editor.state.doc)[0]).toBe('Three[+ full] years.')
+    expect(paragraphDelta(chair.doc, 'term').map(({ insert, attributes }) => [insert, attributes?.insertion !== undefined])).toEqual([
+      ['Three', false],
+      [' full', true],
+      [' years.', false],
+    ])
     expectInStep(provider, chair)
   })
 

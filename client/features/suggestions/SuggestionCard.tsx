@@ -1,9 +1,9 @@
 /**
  * The card of the suggestion at the cursor: what it proposes, who proposed it (name and
  * organisation), when, and why if they said; with *Accept* and *Reject* for those who review
- * suggestions, and *Withdraw* for its author when they cannot review. It appears next to the
- * text when the person clicks or moves into a suggestion, and stays out of the way while they
- * type.
+ * suggestions, and *Withdraw* for its author when they cannot review; its author, while
+ * suggesting, can add or edit the reason. It appears next to the text when the person clicks or
+ * moves into a suggestion, and stays out of the way while they type.
  */
 import { type Editor, useEditorState } from '@tiptap/react'
 import type { EditorState, Transaction } from '@tiptap/pm/state'
@@ -13,7 +13,9 @@ import type * as Y from 'yjs'
 import type { SuggestionRecord } from '../../../shared/domain/suggestions.ts'
 import { suggestionIdOf } from '../../../shared/editor/SuggestionMarks.ts'
 import { getSuggestions } from '../../../shared/ydoc/schema.ts'
+import { describeSuggestion, suggestionText } from './reviewEntries.ts'
 import { authorLabel, readSuggestionRecord, relativeTime, suggestionColour } from './suggestionRecords.ts'
+import { SuggestionReason } from './SuggestionReason.tsx'
 
 export interface SuggestionCardProps {
   editor: Editor
@@ -22,6 +24,8 @@ export interface SuggestionCardProps {
   canReview: boolean
   /** The signed-in person's id: their own suggestions can be withdrawn. */
   userId: string | undefined
+  /** Whether the person may give reasons for their own suggestions now (while suggesting). */
+  canExplain: boolean
   /** The element the card is positioned in (it must be `position: relative`). */
   frame: RefObject<HTMLElement | null>
 }
@@ -36,39 +40,7 @@ function suggestionAtCursor(state: EditorState): { id: string; pos: number } | n
   return null
 }
 
-/** The text the suggestion `id` inserts and deletes, read from the document. */
-function suggestionText(state: EditorState, id: string): { inserted: string; deleted: string; addsParagraph: boolean } {
-  let inserted = ''
-  let deleted = ''
-  let addsParagraph = false
-  state.doc.descendants((node) => {
-    if (!node.isText) return true
-    const text = node.text ?? ''
-    if (suggestionIdOf(node, 'insertion') === id) {
-      inserted += text
-      if (text.includes('\u200B')) addsParagraph = true
-    }
-    if (suggestionIdOf(node, 'deletion') === id) deleted += text
-    return false
-  })
-  const visible = (text: string) => text.replace(/\u200B/g, '')
-  return { inserted: visible(inserted), deleted: visible(deleted), addsParagraph }
-}
-
-/** At most `limit` characters of `text`, with an ellipsis when cut. */
-function quote(text: string, limit = 80): string {
-  const trimmed = text.trim()
-  return `“${trimmed.length > limit ? `${trimmed.slice(0, limit - 1)}…` : trimmed}”`
-}
-
-function summary({ inserted, deleted, addsParagraph }: ReturnType<typeof suggestionText>): string {
-  if (inserted && deleted) return `Replace ${quote(deleted)} with ${quote(inserted)}`
-  if (inserted) return addsParagraph ? `Add a paragraph: ${quote(inserted)}` : `Insert ${quote(inserted)}`
-  if (deleted) return `Delete ${quote(deleted)}`
-  return addsParagraph ? 'Start a new paragraph' : 'Suggested change'
-}
-
-export function SuggestionCard({ editor, doc, canReview, userId, frame }: SuggestionCardProps) {
+export function SuggestionCard({ editor, doc, canReview, userId, canExplain, frame }: SuggestionCardProps) {
   const at = useEditorState({ editor, selector: ({ editor: { state } }) => suggestionAtCursor(state), equalityFn: sameSuggestion })
   // Hidden while the person types (their own suggestion grows under the cursor); shown again
   // when they click or move the cursor.
@@ -107,8 +79,9 @@ export function SuggestionCard({ editor, doc, canReview, userId, frame }: Sugges
   }, [at, editor, frame])
 
   if (at === null || isTyping || place === null) return null
-  const record: SuggestionRecord | null = readSuggestionRecord(getSuggestions(doc), at.id)
-  const text = suggestionText(editor.state, at.id)
+  const records = getSuggestions(doc)
+  const record: SuggestionRecord | null = readSuggestionRecord(records, at.id)
+  const text = suggestionText(editor.state.doc, at.id)
   const isOwn = record !== null && record.authorId === userId
   const review = (decision: 'accept' | 'reject') => {
     if (decision === 'accept') editor.commands.acceptSuggestion(at.id)
@@ -124,7 +97,7 @@ export function SuggestionCard({ editor, doc, canReview, userId, frame }: Sugges
       data-suggestion-id={at.id}
       style={{ top: place.top, left: place.left, ['--suggestion-colour' as string]: suggestionColour(record, at.id) }}
     >
-      <p className="suggestion-card-what">{summary(text)}</p>
+      <p className="suggestion-card-what">{describeSuggestion(text)}</p>
       {record !== null ? (
         <p className="suggestion-card-who">
           <span className="suggestion-card-author">{record.authorName}</span>
@@ -136,7 +109,11 @@ export function SuggestionCard({ editor, doc, canReview, userId, frame }: Sugges
       ) : (
         <p className="suggestion-card-who">Author not known yet</p>
       )}
-      {record?.reason ? <p className="suggestion-card-reason">{record.reason}</p> : null}
+      {isOwn && canExplain && record !== null ? (
+        <SuggestionReason key={at.id} records={records} id={at.id} record={record} onDone={() => editor.commands.focus()} />
+      ) : record?.reason ? (
+        <p className="suggestion-card-reason">{record.reason}</p>
+      ) : null}
       {canReview ? (
         <div className="suggestion-card-actions">
           <button type="button" onMouseDown={keepSelection} onClick={() => review('accept')} title={record ? `Accept ${authorLabel(record)}’s suggestion` : undefined}>

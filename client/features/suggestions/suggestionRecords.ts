@@ -1,14 +1,30 @@
 /**
  * Reading the `suggestions` map for people: who proposed a suggestion, from which organisation,
- * how long ago, and the colour their suggestions are drawn in.
+ * how long ago, and the colour their suggestions are drawn in; and its author saying why.
  */
 import type * as Y from 'yjs'
-import { type SuggestionRecord, clientOfSuggestion, isSuggestionRecord } from '../../../shared/domain/suggestions.ts'
+import { REASON_MAX_LENGTH, type SuggestionRecord, clientOfSuggestion, isSuggestionRecord } from '../../../shared/domain/suggestions.ts'
 
 /** The record of the suggestion `id`, or null while it has not arrived (or is malformed). */
 export function readSuggestionRecord(records: Y.Map<unknown> | null, id: string): SuggestionRecord | null {
   const value = records?.get(id)
   return isSuggestionRecord(value) ? value : null
+}
+
+/**
+ * Gives the suggestion `id` the reason `reason` (trimmed, at most {@link REASON_MAX_LENGTH}
+ * characters; blank removes it), keeping everything else of its record as it is: the server
+ * accepts a suggester's change to their own record only while it names them as its author.
+ * False when the record has not arrived.
+ */
+export function setSuggestionReason(records: Y.Map<unknown>, id: string, reason: string): boolean {
+  const record = readSuggestionRecord(records, id)
+  if (record === null) return false
+  const { reason: _previous, ...rest } = record
+  const given = reason.trim().slice(0, REASON_MAX_LENGTH)
+  if ((record.reason ?? '') === given) return true
+  records.set(id, given === '' ? rest : ({ ...rest, reason: given } satisfies SuggestionRecord))
+  return true
 }
 
 /**
