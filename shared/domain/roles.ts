@@ -21,8 +21,13 @@ export type Action =
   | 'edit'
   /** Propose changes to the text as one's own tracked suggestions. */
   | 'suggest'
-  /** Start and reply to comment threads. */
+  /** Start and reply to comment threads (and edit, delete or resolve one's own). */
   | 'comment'
+  /**
+   * Resolve and reopen anyone's comment thread (in their sight), as the people who run the
+   * drafting do; a thread's own author may always resolve it with `comment`.
+   */
+  | 'moderateComments'
   /** Accept or reject others' suggestions. */
   | 'review'
   /** Save named versions. */
@@ -33,8 +38,8 @@ export type Action =
   | 'unlock'
 
 const PERMISSIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
-  owner: new Set(['read', 'edit', 'suggest', 'comment', 'review', 'version', 'manageMembers', 'unlock']),
-  editor: new Set(['read', 'edit', 'suggest', 'comment', 'review', 'version']),
+  owner: new Set(['read', 'edit', 'suggest', 'comment', 'moderateComments', 'review', 'version', 'manageMembers', 'unlock']),
+  editor: new Set(['read', 'edit', 'suggest', 'comment', 'moderateComments', 'review', 'version']),
   suggester: new Set(['read', 'suggest', 'comment']),
   commenter: new Set(['read', 'comment']),
   viewer: new Set(['read']),
