@@ -41,6 +41,46 @@ export interface Tables {
   }
   client_bindings: { contract_id: string; client_id: number; user_id: string; created_at: number }
   settings: { key: string; value: string }
+  comment_threads: {
+    id: string
+    contract_id: string
+    clause_id: string
+    scope: string
+    constituency: string | null
+    status: string
+    anchor_from: string | null
+    anchor_to: string | null
+    quote: string
+    suggestion_id: string | null
+    created_by: string
+    created_at: number
+    resolved_by: string | null
+    resolved_at: number | null
+  }
+  comments: {
+    id: string
+    thread_id: string
+    contract_id: string
+    author_id: string
+    author_name: string
+    author_organisation: string
+    body: string
+    /** JSON array of userIds. */
+    mentions: string
+    created_at: number
+    edited_at: number | null
+    deleted_at: number | null
+  }
+  inbox_items: {
+    id: string
+    user_id: string
+    contract_id: string
+    thread_id: string
+    comment_id: string
+    reason: string
+    created_at: number
+    read_at: number | null
+  }
 }
 
 export type SqliteDatabase = BetterSqlite3.Database

@@ -7,6 +7,7 @@ import type { AppendRequest, Store, StoredDocument, StoredUpdate } from './Store
 import { type OpenDatabase, type PostgresOptions, type SqliteDatabase, type Tables, openPostgres, openSqlite } from './Database.ts'
 import { migrateToLatest } from './migrations.ts'
 import { SqlAccountStore } from './SqlAccountStore.ts'
+import { SqlCommentStore } from './SqlCommentStore.ts'
 
 /** Rows per INSERT statement: well under SQLite's bound-parameter limit. */
 const INSERT_CHUNK = 300
@@ -27,12 +28,14 @@ function toBytes(value: Uint8Array): Uint8Array {
 export class SqlStore implements Store {
   readonly engine
   readonly accounts: SqlAccountStore
+  readonly comments: SqlCommentStore
   readonly #db
 
   private constructor({ engine, db, sqlite }: OpenDatabase) {
     this.engine = engine
     this.#db = db
     this.accounts = new SqlAccountStore(db)
+    this.comments = new SqlCommentStore(db)
     this.#appendOnSqlite = sqlite ? prepareSqliteAppend(db, sqlite) : null
   }
 

@@ -1,4 +1,5 @@
 import type { Constituency, Role } from '../../shared/domain/roles.ts'
+import type { InboxReason, ThreadScope, ThreadStatus } from '../../shared/protocol/comments.ts'
 
 /**
  * The store contract: everything the server keeps on disk goes through this interface, and
@@ -68,6 +69,7 @@ export type Store = DocumentStore & {
   /** Which engine is underneath, for logs and tests. */
   readonly engine: 'sqlite' | 'postgres'
   readonly accounts: AccountStore
+  readonly comments: CommentStore
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -212,4 +214,112 @@ export interface AccountStore {
    * first calls from several instances all get the one value that was stored.
    */
   getOrCreateSetting(key: string, initial: () => string): Promise<string>
+}
+
+// ---------------------------------------------------------------------------------------------
+// Comments: threads, their comments and the inbox items they cause. They are kept apart from
+// the contract's document (DESIGN.md, "Comments are not written into the body"). Times are
+// epoch milliseconds.
+
+/** A thread as stored, without its comments. */
+export interface ThreadRecord {
+  readonly id: string
+  readonly contractId: string
+  readonly clauseId: string
+  readonly scope: ThreadScope
+  /** Whose thread it is when `scope` is `constituency`; null for `everyone`. */
+  readonly constituency: Constituency | null
+  readonly status: ThreadStatus
+  /** Base64 `Y.RelativePosition`s into `body`, or both null for a whole-clause thread. */
+  readonly anchorFrom: string | null
+  readonly anchorTo: string | null
+  readonly quote: string
+  readonly suggestionId: string | null
+  readonly createdBy: string
+  readonly createdAt: number
+  readonly resolvedBy: string | null
+  readonly resolvedAt: number | null
+}
+
+/** A comment as stored. The author's name and organisation are kept as they were when written. */
+export interface CommentRecord {
+  readonly id: string
+  readonly threadId: string
+  readonly contractId: string
+  readonly authorId: string
+  readonly authorName: string
+  readonly authorOrganisation: string
+  readonly body: string
+  readonly mentions: readonly string[]
+  readonly createdAt: number
+  readonly editedAt: number | null
+  /** Set when the author deleted it but it had to stay as the thread's first (its body is then ''). */
+  readonly deletedAt: number | null
+}
+
+/** A thread with its comments in order of writing. */
+export interface StoredThread extends ThreadRecord {
+  readonly comments: readonly CommentRecord[]
+}
+
+export interface InboxRecord {
+  readonly id: string
+  readonly userId: string
+  readonly contractId: string
+  readonly threadId: string
+  readonly commentId: string
+  readonly reason: InboxReason
+  readonly createdAt: number
+  readonly readAt: number | null
+}
+
+/** An inbox item with what the inbox shows of its contract, thread and comment. */
+export interface InboxEntry extends InboxRecord {
+  readonly contractTitle: string
+  readonly clauseId: string
+  readonly authorName: string
+  readonly body: string
+}
+
+/**
+ * Who is reading an inbox: the user and their organisation's constituency. Only items of
+ * threads they can still see are listed or counted: in a contract they are a member of, and
+ * of scope `everyone` or of their constituency.
+ */
+export interface InboxReader {
+  readonly userId: string
+  readonly constituency: Constituency
+}
+
+export interface CommentStore {
+  /** Stores a new thread with its first comment, both or neither. */
+  createThread(thread: ThreadRecord, first: CommentRecord): Promise<void>
+  /** A thread of the contract with its comments (deleted tombstones included), or null. */
+  getThread(contractId: string, threadId: string): Promise<StoredThread | null>
+  /** Every thread of a contract with its comments, oldest thread first. */
+  listThreads(contractId: string): Promise<StoredThread[]>
+  /** Appends a comment to its thread. */
+  addComment(comment: CommentRecord): Promise<void>
+  /** Replaces a comment's body and mentions, marking it edited at `editedAt`. */
+  editComment(commentId: string, change: { readonly body: string; readonly mentions: readonly string[]; readonly editedAt: number }): Promise<void>
+  /** Removes a comment and the inbox items it caused. */
+  deleteComment(commentId: string): Promise<void>
+  /**
+   * Keeps a comment as a tombstone (body '' and no mentions, `deletedAt` set) and removes the
+   * inbox items it caused: for a thread's first comment, which the thread keeps.
+   */
+  blankComment(commentId: string, deletedAt: number): Promise<void>
+  /** Removes a thread, its comments and their inbox items. */
+  deleteThread(threadId: string): Promise<void>
+  /** Sets a thread's status; `by`/`at` are recorded when resolving and cleared when reopening. */
+  setThreadStatus(threadId: string, status: ThreadStatus, by: string | null, at: number | null): Promise<void>
+
+  /** Stores inbox items (any number, in one transaction). */
+  addInboxItems(items: readonly InboxRecord[]): Promise<void>
+  /** The reader's inbox items they can still see, newest first, at most `limit`. */
+  listInbox(reader: InboxReader, limit: number): Promise<InboxEntry[]>
+  /** How many of the reader's visible items are unread. */
+  countUnread(reader: InboxReader): Promise<number>
+  /** Marks the user's items read (the given ids, or all when `ids` is 'all'); returns how many changed. */
+  markInboxRead(userId: string, ids: readonly string[] | 'all', at: number): Promise<number>
 }

@@ -123,6 +123,60 @@ function migrations(types: ColumnTypes): Record<string, Migration> {
         await db.schema.alterTable('contracts').addColumn('description', 'text', (c) => c.notNull().defaultTo('')).execute()
       },
     },
+    '0004_comments': {
+      async up(db: Kysely<any>) {
+        // Comment threads live beside the document, never in it. Authors are referenced but
+        // their name and organisation are copied into each comment as written, so a removed
+        // member's comments read as they did.
+        await db.schema
+          .createTable('comment_threads')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('contract_id', 'text', (c) => c.notNull().references('contracts.id'))
+          .addColumn('clause_id', 'text', (c) => c.notNull())
+          .addColumn('scope', 'text', (c) => c.notNull())
+          .addColumn('constituency', 'text')
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('anchor_from', 'text')
+          .addColumn('anchor_to', 'text')
+          .addColumn('quote', 'text', (c) => c.notNull())
+          .addColumn('suggestion_id', 'text')
+          .addColumn('created_by', 'text', (c) => c.notNull().references('users.id'))
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('resolved_by', 'text', (c) => c.references('users.id'))
+          .addColumn('resolved_at', 'bigint')
+          .execute()
+        await db.schema.createIndex('comment_threads_by_contract').on('comment_threads').column('contract_id').execute()
+        await db.schema
+          .createTable('comments')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('thread_id', 'text', (c) => c.notNull().references('comment_threads.id'))
+          .addColumn('contract_id', 'text', (c) => c.notNull().references('contracts.id'))
+          .addColumn('author_id', 'text', (c) => c.notNull().references('users.id'))
+          .addColumn('author_name', 'text', (c) => c.notNull())
+          .addColumn('author_organisation', 'text', (c) => c.notNull())
+          .addColumn('body', 'text', (c) => c.notNull())
+          .addColumn('mentions', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('edited_at', 'bigint')
+          .addColumn('deleted_at', 'bigint')
+          .execute()
+        await db.schema.createIndex('comments_by_contract').on('comments').columns(['contract_id', 'thread_id']).execute()
+        await db.schema.createIndex('comments_by_thread').on('comments').column('thread_id').execute()
+        await db.schema
+          .createTable('inbox_items')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+          .addColumn('contract_id', 'text', (c) => c.notNull().references('contracts.id'))
+          .addColumn('thread_id', 'text', (c) => c.notNull().references('comment_threads.id'))
+          .addColumn('comment_id', 'text', (c) => c.notNull().references('comments.id'))
+          .addColumn('reason', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('read_at', 'bigint')
+          .execute()
+        await db.schema.createIndex('inbox_items_by_user').on('inbox_items').columns(['user_id', 'created_at']).execute()
+        await db.schema.createIndex('inbox_items_by_comment').on('inbox_items').column('comment_id').execute()
+      },
+    },
   }
 }
 

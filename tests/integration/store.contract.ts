@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import type { Store } from '../../server/store/Store.ts'
+import type { CommentRecord, Store, ThreadRecord } from '../../server/store/Store.ts'
 
 export interface StoreFactory {
   /** Opens a new, empty store. */
@@ -24,6 +24,55 @@ function textUpdate(doc: Y.Doc, text: string): Uint8Array {
   const before = Y.encodeStateVector(doc)
   doc.getText('t').insert(doc.getText('t').length, text)
   return Y.encodeStateAsUpdate(doc, before)
+}
+
+/** Two organisations, three users and a contract they all belong to, for the comment rules. */
+async function seedMembers(store: Store): Promise<void> {
+  const { accounts } = store
+  await accounts.createOrganisation({ id: 'prov', name: 'Northern Care Homes Ltd', constituency: 'provider' })
+  await accounts.createOrganisation({ id: 'purch', name: 'Shire County Council', constituency: 'purchaser' })
+  await accounts.createUser({ id: 'p1', email: 'p1@demo.test', name: 'Priya Provider', organisationId: 'prov', passwordHash: null, createdAt: 1 })
+  await accounts.createUser({ id: 'p2', email: 'p2@demo.test', name: 'Pat Provider', organisationId: 'prov', passwordHash: null, createdAt: 1 })
+  await accounts.createUser({ id: 'c1', email: 'c1@demo.test', name: 'Paul Purchaser', organisationId: 'purch', passwordHash: null, createdAt: 1 })
+  await accounts.createContract({ id: 'k1', title: 'Children’s Homes', createdBy: 'p1', createdAt: 1 })
+  for (const id of ['p1', 'p2', 'c1']) await accounts.setRole('k1', id, 'commenter')
+}
+
+function thread(id: string, init: Partial<ThreadRecord> = {}): ThreadRecord {
+  return {
+    id,
+    contractId: 'k1',
+    clauseId: 'clause-1',
+    scope: 'everyone',
+    constituency: null,
+    status: 'open',
+    anchorFrom: null,
+    anchorTo: null,
+    quote: '',
+    suggestionId: null,
+    createdBy: 'p1',
+    createdAt: 10,
+    resolvedBy: null,
+    resolvedAt: null,
+    ...init,
+  }
+}
+
+function comment(id: string, threadId: string, init: Partial<CommentRecord> = {}): CommentRecord {
+  return {
+    id,
+    threadId,
+    contractId: 'k1',
+    authorId: 'p1',
+    authorName: 'Priya Provider',
+    authorOrganisation: 'Northern Care Homes Ltd',
+    body: `comment ${id}`,
+    mentions: [],
+    createdAt: 10,
+    editedAt: null,
+    deletedAt: null,
+    ...init,
+  }
 }
 
 function textOf(stored: { snapshot: Uint8Array | null; updates: readonly { data: Uint8Array }[] }): string {
@@ -240,6 +289,99 @@ export function registerStoreContractTests(engine: string, factory: StoreFactory
       // A taken id fails whole: no second membership appears.
       await expect(accounts.createContract({ id: 'c1', title: 'Again', createdBy: 'u1', createdAt: 2, owner: 'u1' })).rejects.toThrow()
       expect(await accounts.listMembers('c1')).toHaveLength(1)
+    })
+
+    it('[C1] a thread is stored with its first comment and read back whole, anchor, quote and all', async () => {
+      await seedMembers(store)
+      const t = thread('t1', { anchorFrom: 'AQID', anchorTo: 'BAUG', quote: 'two working days', suggestionId: '12.3', scope: 'constituency', constituency: 'provider' })
+      const first = comment('m1', 't1', { body: '<img src=x onerror=alert(1)> “quoted”', mentions: ['c1'] })
+      await store.comments.createThread(t, first)
+      expect(await store.comments.getThread('k1', 't1')).toEqual({ ...t, comments: [first] })
+      expect(await store.comments.getThread('other', 't1')).toBeNull()
+      expect(await store.comments.listThreads('k1')).toEqual([{ ...t, comments: [first] }])
+      // A failing first comment (its id taken) leaves no thread behind.
+      await expect(store.comments.createThread(thread('t2'), comment('m1', 't2'))).rejects.toThrow()
+      expect(await store.comments.getThread('k1', 't2')).toBeNull()
+    })
+
+    it('[C2] comments list in order of writing, and edits, deletions and tombstones are kept as asked', async () => {
+      await seedMembers(store)
+      await store.comments.createThread(thread('t1'), comment('m1', 't1', { createdAt: 10 }))
+      await store.comments.addComment(comment('m3', 't1', { createdAt: 12, authorId: 'c1', authorName: 'Paul Purchaser', authorOrganisation: 'Shire County Council' }))
+      await store.comments.addComment(comment('m2', 't1', { createdAt: 11 }))
+      expect((await store.comments.getThread('k1', 't1'))!.comments.map((c) => c.id)).toEqual(['m1', 'm2', 'm3'])
+      await store.comments.editComment('m2', { body: 'edited', mentions: ['p2'], editedAt: 20 })
+      await store.comments.deleteComment('m3')
+      await store.comments.blankComment('m1', 30)
+      expect((await store.comments.getThread('k1', 't1'))!.comments).toEqual([
+        comment('m1', 't1', { body: '', deletedAt: 30 }),
+        comment('m2', 't1', { createdAt: 11, body: 'edited', mentions: ['p2'], editedAt: 20 }),
+      ])
+    })
+
+    it('[C3] resolving records who and when, reopening clears them, and a deleted thread is gone with its comments', async () => {
+      await seedMembers(store)
+      await store.comments.createThread(thread('t1'), comment('m1', 't1'))
+      await store.comments.setThreadStatus('t1', 'resolved', 'c1', 50)
+      expect(await store.comments.getThread('k1', 't1')).toMatchObject({ status: 'resolved', resolvedBy: 'c1', resolvedAt: 50 })
+      await store.comments.setThreadStatus('t1', 'open', null, null)
+      expect(await store.comments.getThread('k1', 't1')).toMatchObject({ status: 'open', resolvedBy: null, resolvedAt: null })
+      await store.comments.addInboxItems([{ id: 'i1', userId: 'p2', contractId: 'k1', threadId: 't1', commentId: 'm1', reason: 'mention', createdAt: 10, readAt: null }])
+      await store.comments.deleteThread('t1')
+      expect(await store.comments.getThread('k1', 't1')).toBeNull()
+      expect(await store.comments.listThreads('k1')).toEqual([])
+      expect(await store.comments.countUnread({ userId: 'p2', constituency: 'provider' })).toBe(0)
+    })
+
+    it('[C4] an inbox lists its reader’s items newest first with their context, and counts and marks them read', async () => {
+      await seedMembers(store)
+      await store.comments.createThread(thread('t1'), comment('m1', 't1', { body: 'Please see @[Pat](p2)', mentions: ['p2'] }))
+      await store.comments.addComment(comment('m2', 't1', { createdAt: 11, authorId: 'c1', authorName: 'Paul Purchaser', body: 'A reply' }))
+      await store.comments.addInboxItems([
+        { id: 'i1', userId: 'p2', contractId: 'k1', threadId: 't1', commentId: 'm1', reason: 'mention', createdAt: 10, readAt: null },
+        { id: 'i2', userId: 'p1', contractId: 'k1', threadId: 't1', commentId: 'm2', reason: 'reply', createdAt: 11, readAt: null },
+        { id: 'i3', userId: 'p2', contractId: 'k1', threadId: 't1', commentId: 'm2', reason: 'reply', createdAt: 11, readAt: null },
+      ])
+      const reader = { userId: 'p2', constituency: 'provider' } as const
+      expect(await store.comments.listInbox(reader, 50)).toEqual([
+        { id: 'i3', userId: 'p2', contractId: 'k1', threadId: 't1', commentId: 'm2', reason: 'reply', createdAt: 11, readAt: null, contractTitle: 'Children’s Homes', clauseId: 'clause-1', authorName: 'Paul Purchaser', body: 'A reply' },
+        { id: 'i1', userId: 'p2', contractId: 'k1', threadId: 't1', commentId: 'm1', reason: 'mention', createdAt: 10, readAt: null, contractTitle: 'Children’s Homes', clauseId: 'clause-1', authorName: 'Priya Provider', body: 'Please see @[Pat](p2)' },
+      ])
+      expect(await store.comments.listInbox(reader, 1)).toHaveLength(1)
+      expect(await store.comments.countUnread(reader)).toBe(2)
+      // Another user's item is not theirs to mark.
+      expect(await store.comments.markInboxRead('p2', ['i1', 'i2'], 70)).toBe(1)
+      expect(await store.comments.countUnread(reader)).toBe(1)
+      expect(await store.comments.countUnread({ userId: 'p1', constituency: 'provider' })).toBe(1)
+      expect(await store.comments.markInboxRead('p2', 'all', 80)).toBe(1)
+      expect((await store.comments.listInbox(reader, 50)).map((i) => i.readAt)).toEqual([80, 70])
+      // Deleting a comment takes its inbox items with it.
+      await store.comments.deleteComment('m2')
+      expect((await store.comments.listInbox({ userId: 'p1', constituency: 'provider' }, 50))).toEqual([])
+    })
+
+    it('[C5] an inbox shows nothing of a thread its reader can no longer see: another scope, or a contract they left', async () => {
+      await seedMembers(store)
+      await store.comments.createThread(thread('t1', { scope: 'constituency', constituency: 'provider' }), comment('m1', 't1', { mentions: ['c1', 'p2'] }))
+      await store.comments.addInboxItems([
+        { id: 'i1', userId: 'c1', contractId: 'k1', threadId: 't1', commentId: 'm1', reason: 'mention', createdAt: 10, readAt: null },
+        { id: 'i2', userId: 'p2', contractId: 'k1', threadId: 't1', commentId: 'm1', reason: 'mention', createdAt: 10, readAt: null },
+      ])
+      expect(await store.comments.listInbox({ userId: 'c1', constituency: 'purchaser' }, 50)).toEqual([])
+      expect(await store.comments.countUnread({ userId: 'c1', constituency: 'purchaser' })).toBe(0)
+      expect(await store.comments.countUnread({ userId: 'p2', constituency: 'provider' })).toBe(1)
+      await store.accounts.removeMember('k1', 'p2')
+      expect(await store.comments.listInbox({ userId: 'p2', constituency: 'provider' }, 50)).toEqual([])
+      expect(await store.comments.countUnread({ userId: 'p2', constituency: 'provider' })).toBe(0)
+    })
+
+    it('[C6] comments and threads outlive their author’s membership, and survive a restart', async () => {
+      await seedMembers(store)
+      await store.comments.createThread(thread('t1'), comment('m1', 't1'))
+      await store.accounts.removeMember('k1', 'p1')
+      await store.close()
+      store = await factory.reopen()
+      expect((await store.comments.getThread('k1', 't1'))!.comments).toEqual([comment('m1', 't1')])
     })
 
     it('[S12] loading while another instance compacts always yields the whole document', async () => {
