@@ -4,6 +4,7 @@
  */
 import type { Role } from '../../shared/domain/roles.ts'
 import type { ApiErrorBody, ContractListItem, InvitationView, MemberView, NewContractRequest, OrganisationView, SessionView, UserView } from '../../shared/protocol/api.ts'
+import type { CommentView, InboxView, NewThreadRequest, ThreadStatus, ThreadView } from '../../shared/protocol/comments.ts'
 
 export class ApiError extends Error {
   constructor(
@@ -153,4 +154,55 @@ export function changeRole(contractId: string, userId: string, role: Role): Prom
 
 export function removeMember(contractId: string, userId: string): Promise<void> {
   return call('DELETE', `/contracts/${encodeURIComponent(contractId)}/members/${encodeURIComponent(userId)}`)
+}
+
+/** The path of a contract's threads, or of one of them. */
+function threadsPath(contractId: string, threadId?: string): string {
+  const base = `/contracts/${encodeURIComponent(contractId)}/threads`
+  return threadId === undefined ? base : `${base}/${encodeURIComponent(threadId)}`
+}
+
+/** The comment threads of a contract the caller may see. */
+export function listThreads(contractId: string): Promise<ThreadView[]> {
+  return call<ThreadView[]>('GET', threadsPath(contractId))
+}
+
+/** The address of a contract's comment events (server-sent events, see `CommentEvent`). */
+export function threadEventsUrl(contractId: string): string {
+  return `/api${threadsPath(contractId)}/events`
+}
+
+/** Starts a thread with its first comment; the answer is the thread as the server keeps it. */
+export function startThread(contractId: string, request: NewThreadRequest): Promise<ThreadView> {
+  return call<ThreadView>('POST', threadsPath(contractId), request)
+}
+
+/** Adds a reply to a thread. */
+export function replyToThread(contractId: string, threadId: string, body: string): Promise<ThreadView | CommentView | undefined> {
+  return call('POST', `${threadsPath(contractId, threadId)}/comments`, { body })
+}
+
+/** Resolves or reopens a thread (its author and editors may). */
+export function setThreadStatus(contractId: string, threadId: string, status: ThreadStatus): Promise<unknown> {
+  return call('PATCH', threadsPath(contractId, threadId), { status })
+}
+
+/** Changes the text of one's own comment. */
+export function editComment(contractId: string, threadId: string, commentId: string, body: string): Promise<unknown> {
+  return call('PATCH', `${threadsPath(contractId, threadId)}/comments/${encodeURIComponent(commentId)}`, { body })
+}
+
+/** Deletes one's own comment. */
+export function deleteComment(contractId: string, threadId: string, commentId: string): Promise<unknown> {
+  return call('DELETE', `${threadsPath(contractId, threadId)}/comments/${encodeURIComponent(commentId)}`)
+}
+
+/** The signed-in person's inbox: mentions of them and replies to their threads, newest first. */
+export function getInbox(): Promise<InboxView> {
+  return call<InboxView>('GET', '/inbox')
+}
+
+/** Marks inbox items read: the given ones, or all of them. */
+export function markInboxRead(which: { ids: readonly string[] } | { all: true }): Promise<unknown> {
+  return call('POST', '/inbox/read', which)
 }
