@@ -1,7 +1,8 @@
 /**
  * The client's routes, read from `location.pathname`, behind sign-in:
  * - `/` — the signed-in person's contracts;
- * - `/contracts/<id>` — that contract in the editor, with the person's role in it;
+ * - `/contracts/<id>` — that contract in the editor, with the person's role in it
+ *   (`?thread=<threadId>` shows that comment thread, as the inbox links to it);
  * - `/invite/<secret>` — accepting an invitation (no sign-in needed);
  * - anything else — "page not found".
  *
@@ -14,6 +15,7 @@ import { type Role, can } from '../shared/domain/roles.ts'
 import type { SessionView, UserView } from '../shared/protocol/api.ts'
 import { currentSession, listContracts, rememberedSession, signOut } from './api/api.ts'
 import { ContractEditor } from './editor/ContractEditor.tsx'
+import { InboxBell } from './features/inbox/InboxBell.tsx'
 import { MembersPanel } from './features/members/MembersPanel.tsx'
 import { ContractsPage } from './pages/ContractsPage.tsx'
 import { InvitePage } from './pages/InvitePage.tsx'
@@ -43,12 +45,16 @@ function matchRoute(pathname: string): Route {
 /** The whole client: who is signed in, and the page the address bar names. */
 export function App() {
   const [pathname, setPathname] = useState(() => location.pathname)
+  const [search, setSearch] = useState(() => location.search)
   // undefined while asking the server, null when nobody is signed in.
   const [session, setSession] = useState<SessionView | null | undefined>(undefined)
   const [problem, setProblem] = useState<string | null>(null)
 
   useEffect(() => {
-    const followHistory = () => setPathname(location.pathname)
+    const followHistory = () => {
+      setPathname(location.pathname)
+      setSearch(location.search)
+    }
     window.addEventListener('popstate', followHistory)
     currentSession().then(setSession, () => {
       // Offline: the person last signed in here can still open the contracts kept on this device.
@@ -61,7 +67,8 @@ export function App() {
 
   const navigate = useCallback((path: string) => {
     history.pushState(null, '', path)
-    setPathname(path)
+    setPathname(location.pathname)
+    setSearch(location.search)
   }, [])
 
   const route = matchRoute(pathname)
@@ -105,12 +112,15 @@ export function App() {
         <span className="who">
           {session.user.name} · {session.user.organisation.name}
         </span>
+        {session.csrfToken !== null ? <InboxBell onOpen={navigate} /> : null}
         <button type="button" onClick={leave}>
           Sign out
         </button>
       </nav>
       {route.page === 'home' ? <ContractsPage onOpen={(id) => navigate(`/contracts/${id}`)} /> : null}
-      {route.page === 'contract' ? <ContractRoute key={route.contractId} contractId={route.contractId} user={session.user} /> : null}
+      {route.page === 'contract' ? (
+        <ContractRoute key={route.contractId} contractId={route.contractId} user={session.user} focusThreadId={new URLSearchParams(search).get('thread')} />
+      ) : null}
       {route.page === 'invalidContract' ? (
         <Message title="This contract link is not valid">
           A contract id uses only letters, digits, hyphens and underscores. <a href="/">See your contracts</a>.
@@ -126,7 +136,7 @@ export function App() {
 }
 
 /** Looks up the person's role in the contract, then opens the editor for it. */
-function ContractRoute({ contractId, user }: { contractId: ContractId; user: UserView }) {
+function ContractRoute({ contractId, user, focusThreadId }: { contractId: ContractId; user: UserView; focusThreadId: string | null }) {
   const [role, setRole] = useState<Role | null | undefined>(undefined)
   useEffect(() => {
     listContracts().then(
@@ -150,6 +160,8 @@ function ContractRoute({ contractId, user }: { contractId: ContractId; user: Use
         userName={user.name}
         userId={user.id}
         author={{ id: user.id, name: user.name, organisation: user.organisation.name }}
+        constituency={user.organisation.constituency}
+        focusThreadId={focusThreadId}
       />
       {can(role, 'manageMembers') ? <MembersPanel contractId={contractId} currentUserId={user.id} /> : null}
     </>

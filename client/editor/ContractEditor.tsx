@@ -6,15 +6,17 @@
  * The schema (numbered clauses) comes from the shared extension list in `shared/editor/`. The
  * header's mode control switches between Editing, Suggesting (changes become tracked
  * suggestions, see `SuggestChanges.ts`) and Viewing, as far as the person's role allows. The
- * page reads outline | text | review panel (the open suggestions) on a wide screen.
+ * page reads outline | text | side panel on a wide screen; the side panel shows either the open
+ * suggestions (the review panel) or the comment threads, whose passages are highlighted in the
+ * text (see `features/comments/`).
  */
-import { useEffect, useRef, useState } from 'react'
+import { type KeyboardEvent as ReactKeyboardEvent, type ReactNode, useCallback, useEffect, useId, useRef, useState } from 'react'
 import { EditorContent, useEditor } from '@tiptap/react'
 import Collaboration from '@tiptap/extension-collaboration'
 import CollaborationCaret from '@tiptap/extension-collaboration-caret'
 import * as Y from 'yjs'
 import type { ContractId } from '../../shared/domain/ids.ts'
-import { ROLE_LABEL, type Role, can } from '../../shared/domain/roles.ts'
+import { type Constituency, ROLE_LABEL, type Role, can } from '../../shared/domain/roles.ts'
 import { contractExtensions } from '../../shared/editor/extensions.ts'
 import { ClauseLocking } from '../../shared/editor/ClauseLocking.ts'
 import { getBody, getClauses } from '../../shared/ydoc/schema.ts'
@@ -28,6 +30,15 @@ import { SuggestionCard } from '../features/suggestions/SuggestionCard.tsx'
 import { ReviewPanel } from '../features/suggestions/ReviewPanel.tsx'
 import { SuggestChanges, type SuggestionAuthor, isSuggesting } from './SuggestChanges.ts'
 import { type EditorMode, EditorModeSwitch, useEditorMode } from './EditorMode.tsx'
+import { CommentHighlights, showCommentHighlights } from './CommentHighlights.ts'
+import { CommentsPanel } from '../features/comments/CommentsPanel.tsx'
+import { CommentToolbar, SelectionCommentButton, isCommentShortcut } from '../features/comments/CommentToolbar.tsx'
+import { type DraftResult, type ThreadDraft, draftForClause, draftForSuggestion, draftFromSelection } from '../features/comments/threadDrafts.ts'
+import { clauseAround, clausePlaces, rangeOfAnchor } from '../features/comments/threadAnchors.ts'
+import { openCountsByClause } from '../features/comments/threadList.ts'
+import { type LiveThreads, useThreads } from '../features/comments/useThreads.ts'
+import { useContractMembers } from '../features/members/useContractMembers.ts'
+import type { MemberView } from '../../shared/protocol/api.ts'
 
 /** Props of {@link ContractEditor}. */
 export interface ContractEditorProps {
@@ -44,6 +55,10 @@ export interface ContractEditorProps {
   userId?: string
   /** Who is signed in, as their suggestions are recorded; without it nothing can be suggested. */
   author?: SuggestionAuthor
+  /** The constituency of the person's organisation: a thread they start may be kept within it. */
+  constituency?: Constituency
+  /** A comment thread to show when it arrives (opened from the inbox). */
+  focusThreadId?: string | null
 }
 
 /** How this person appears to the others: the label and colour of their caret. */
@@ -82,7 +97,7 @@ const CARET_COLOURS = ['#2563eb', '#0f766e', '#7c3aed', '#b45309', '#be185d', '#
  * large), the local doc is discarded and the contract reopened from the server's state, and
  * the person is told why until they dismiss the message.
  */
-export function ContractEditor({ contractId, role = 'editor', userName, userId, author }: ContractEditorProps) {
+export function ContractEditor({ contractId, role = 'editor', userName, userId, author, constituency, focusThreadId = null }: ContractEditorProps) {
   const [user] = useState(() => createCaretUser(userName))
   const isEditable = can(role, 'edit')
   const [mode, setMode] = useEditorMode(contractId, role)
@@ -91,6 +106,9 @@ export function ContractEditor({ contractId, role = 'editor', userName, userId, 
   const [session, setSession] = useState<Session | null>(null)
   const [syncState, setSyncState] = useState<SyncState>(NOT_CONNECTED)
   const [notice, setNotice] = useState<string | null>(null)
+  // Comments outlive a refused doc: they are the server's, fetched apart from the text.
+  const comments = useThreads(contractId)
+  const members = useContractMembers(contractId)
 
   // Created in an effect, not during render, so that StrictMode's mount–unmount–mount destroys
   // the first doc and connection instead of leaking or reusing destroyed ones.
@@ -141,7 +159,20 @@ export function ContractEditor({ contractId, role = 'editor', userName, userId, 
         </p>
       ) : null}
       {session !== null ? (
-        <ContractText session={session} user={user} role={role} mode={mode} author={author ?? null} onNotice={setNotice} />
+        <ContractText
+          session={session}
+          user={user}
+          role={role}
+          mode={mode}
+          author={author ?? null}
+          onNotice={setNotice}
+          contractId={contractId}
+          comments={comments}
+          members={members}
+          userId={userId ?? null}
+          constituency={constituency ?? null}
+          focusThreadId={focusThreadId}
+        />
       ) : null}
     </main>
   )
@@ -155,17 +186,39 @@ interface ContractTextProps {
   author: SuggestionAuthor | null
   /** Shows a message to the person (e.g. why a change was not made). */
   onNotice: (message: string) => void
+  contractId: ContractId
+  /** The contract's comment threads, live. */
+  comments: LiveThreads
+  members: readonly MemberView[]
+  /** Who is signed in (null: nobody, in tests of the editor alone): comments need someone. */
+  userId: string | null
+  constituency: Constituency | null
+  focusThreadId: string | null
 }
+
+/** What the side panel shows. */
+type SideTab = 'suggestions' | 'comments'
 
 /**
  * The editor itself, recreated whenever the session changes. A change of mode is applied to the
  * same editor (its undo history stays): Viewing makes it read-only, Suggesting turns tracking on.
  */
-function ContractText({ session, user, role, mode, author, onNotice }: ContractTextProps) {
+function ContractText({ session, user, role, mode, author, onNotice, contractId, comments, members, userId, constituency, focusThreadId }: ContractTextProps) {
   const { doc, connection } = session
   const isEditable = can(role, 'edit')
   const isWritable = mode !== 'viewing'
+  const canComment = can(role, 'comment') && userId !== null
   const frame = useRef<HTMLDivElement>(null)
+  // Those who cannot act on suggestions mostly come to comment.
+  const [sideTab, setSideTab] = useState<SideTab>(() => (can(role, 'suggest') ? 'suggestions' : 'comments'))
+  const [activeThreadId, setActiveThreadId] = useState<string | null>(null)
+  const [draft, setDraft] = useState<ThreadDraft | null>(null)
+  // The highlight plugin is made once per editor; it reaches the current handler through this.
+  const onHighlightClick = useRef((_threadId: string) => {})
+  onHighlightClick.current = (threadId) => {
+    setActiveThreadId(threadId)
+    setSideTab('comments')
+  }
   const editor = useEditor(
     {
       editable: isWritable,
@@ -176,6 +229,7 @@ function ContractText({ session, user, role, mode, author, onNotice }: ContractT
         CollaborationCaret.configure({ provider: connection.provider, user }),
         ClauseLocking.configure({ clauses: getClauses(doc), onRefused: onNotice }),
         SuggestChanges.configure({ doc, author, isSuggesting: mode === 'suggesting', onRefused: onNotice }),
+        CommentHighlights.configure({ onActivate: (threadId) => onHighlightClick.current(threadId) }),
       ],
       editorProps: { attributes: textAttributes(isWritable) },
     },
@@ -186,12 +240,84 @@ function ContractText({ session, user, role, mode, author, onNotice }: ContractT
     if (editor.isEditable !== isWritable) editor.setOptions({ editable: isWritable, editorProps: { attributes: textAttributes(isWritable) } })
     if (isSuggesting(editor.state) !== (mode === 'suggesting')) editor.commands.setSuggesting(mode === 'suggesting')
   }, [editor, mode, isWritable])
+  // The text shows the threads' passages, the active one more strongly, and a draft's.
+  useEffect(() => {
+    if (editor === null || editor.isDestroyed) return
+    const threads = [...comments.threads.values()].map((thread) => ({
+      id: thread.id,
+      clauseId: thread.clauseId,
+      anchor: thread.anchor,
+      isResolved: thread.status === 'resolved',
+    }))
+    showCommentHighlights(editor.view, { threads, activeId: draft === null ? activeThreadId : null, draft: draft?.range ?? null })
+  }, [editor, comments.threads, activeThreadId, draft])
+
+  const startDraft = useCallback(
+    (result: DraftResult) => {
+      if ('problem' in result) {
+        onNotice(result.problem)
+        return
+      }
+      setDraft(result.draft)
+      setActiveThreadId(null)
+      setSideTab('comments')
+    },
+    [onNotice],
+  )
+  const commentOnSelection = useCallback(() => {
+    if (editor !== null && !editor.isDestroyed) startDraft(draftFromSelection(editor.state))
+  }, [editor, startDraft])
+  const commentOnClause = useCallback(
+    (clauseId?: string) => {
+      if (editor === null || editor.isDestroyed) return
+      const id = clauseId ?? clauseAround(editor.state.doc, editor.state.selection.from)?.clauseId
+      if (id !== undefined) startDraft(draftForClause(editor.state, id))
+    },
+    [editor, startDraft],
+  )
+
+  // Ctrl+Alt+M comments on the selection from anywhere on the page (the text may be read-only).
+  useEffect(() => {
+    if (!canComment) return
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (!isCommentShortcut(event)) return
+      event.preventDefault()
+      commentOnSelection()
+    }
+    window.addEventListener('keydown', onKeyDown)
+    return () => window.removeEventListener('keydown', onKeyDown)
+  }, [canComment, commentOnSelection])
+
+  // A thread opened from the inbox: shown once it has arrived.
+  const focusedThread = useRef<string | null>(null)
+  useEffect(() => {
+    if (editor === null || focusThreadId === null || focusedThread.current === focusThreadId) return
+    const thread = comments.threads.get(focusThreadId)
+    if (thread === undefined) return
+    focusedThread.current = focusThreadId
+    setActiveThreadId(thread.id)
+    setSideTab('comments')
+    const range = thread.anchor === null ? null : rangeOfAnchor(editor.state, thread.anchor)
+    const place = clausePlaces(editor.state.doc).get(thread.clauseId)
+    if (range !== null && range.from < range.to) editor.chain().setTextSelection(range).scrollIntoView().run()
+    else if (place !== undefined) editor.chain().setTextSelection(place.pos + 2).scrollIntoView().run()
+  }, [editor, focusThreadId, comments.threads])
+
   const isEditing = isEditable && mode === 'editing'
+  const openThreads = openCountsByClause([...comments.threads.values()])
+  const openCount = [...openThreads.values()].reduce((sum, count) => sum + count, 0)
   return (
     <div className="contract-layout">
-      {editor ? <OutlinePanel editor={editor} doc={doc} canReorder={isEditing} /> : <div />}
+      {editor ? (
+        <OutlinePanel editor={editor} doc={doc} canReorder={isEditing} openThreads={openThreads} onCommentOnClause={canComment ? commentOnClause : undefined} />
+      ) : (
+        <div />
+      )}
       <div>
-        {isEditable && isWritable && editor ? <ClauseToolbar editor={editor} doc={doc} role={role} isSuggesting={mode === 'suggesting'} /> : null}
+        <div className="editor-toolbars">
+          {isEditable && isWritable && editor ? <ClauseToolbar editor={editor} doc={doc} role={role} isSuggesting={mode === 'suggesting'} /> : null}
+          {canComment && editor ? <CommentToolbar editor={editor} onComment={commentOnSelection} onCommentOnClause={() => commentOnClause()} /> : null}
+        </div>
         {isEditing && editor ? <ClauseSlashMenu editor={editor} /> : null}
         <div className="contract-text-frame" ref={frame}>
           <EditorContent editor={editor} className="contract-text" />
@@ -203,12 +329,104 @@ function ContractText({ session, user, role, mode, author, onNotice }: ContractT
               userId={author?.id}
               canExplain={mode === 'suggesting'}
               frame={frame}
+              onComment={canComment ? (suggestionId) => startDraft(draftForSuggestion(editor.state, suggestionId)) : undefined}
             />
           ) : null}
+          {editor && canComment && draft === null ? <SelectionCommentButton editor={editor} onComment={commentOnSelection} frame={frame} /> : null}
         </div>
       </div>
-      {editor ? <ReviewPanel editor={editor} doc={doc} canReview={can(role, 'review') && isWritable} /> : null}
+      {editor ? (
+        <SidePanel
+          tab={sideTab}
+          onTab={setSideTab}
+          counts={{ comments: openCount }}
+          suggestions={<ReviewPanel editor={editor} doc={doc} canReview={can(role, 'review') && isWritable} />}
+          comments={
+            <CommentsPanel
+              editor={editor}
+              contractId={contractId}
+              live={comments}
+              members={members}
+              userId={userId ?? ''}
+              constituency={constituency}
+              canComment={canComment}
+              canModerate={can(role, 'moderateComments')}
+              activeId={activeThreadId}
+              onActivate={setActiveThreadId}
+              draft={draft}
+              onDraftDone={(thread) => {
+                setDraft(null)
+                if (thread !== null) setActiveThreadId(thread.id)
+              }}
+            />
+          }
+        />
+      ) : null}
     </div>
+  )
+}
+
+interface SidePanelProps {
+  tab: SideTab
+  onTab: (tab: SideTab) => void
+  counts: { comments: number }
+  suggestions: ReactNode
+  comments: ReactNode
+}
+
+const SIDE_TABS: ReadonlyArray<{ tab: SideTab; label: string }> = [
+  { tab: 'suggestions', label: 'Suggestions' },
+  { tab: 'comments', label: 'Comments' },
+]
+
+/**
+ * The third column: Suggestions or Comments, as tabs (←/→ move between them). The hidden tab's
+ * panel stays mounted, so its filters and half-written replies are kept.
+ */
+function SidePanel({ tab, onTab, counts, suggestions, comments }: SidePanelProps) {
+  const id = useId()
+  const tabs = useRef(new Map<SideTab, HTMLButtonElement>())
+  const onKeyDown = (event: ReactKeyboardEvent) => {
+    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return
+    event.preventDefault()
+    const next = SIDE_TABS[(SIDE_TABS.findIndex((each) => each.tab === tab) + 1) % SIDE_TABS.length]!.tab
+    onTab(next)
+    tabs.current.get(next)?.focus()
+  }
+  return (
+    <aside className="side-panel" aria-label="Side panel">
+      <div className="side-tabs" role="tablist" aria-label="Side panel" onKeyDown={onKeyDown}>
+        {SIDE_TABS.map((each) => (
+          <button
+            key={each.tab}
+            ref={(button) => {
+              if (button) tabs.current.set(each.tab, button)
+              else tabs.current.delete(each.tab)
+            }}
+            type="button"
+            role="tab"
+            id={`${id}-${each.tab}-tab`}
+            aria-selected={tab === each.tab}
+            aria-controls={`${id}-${each.tab}`}
+            tabIndex={tab === each.tab ? 0 : -1}
+            onClick={() => onTab(each.tab)}
+          >
+            {each.label}
+            {each.tab === 'comments' && counts.comments > 0 ? (
+              <span className="side-tab-count" aria-label={`, ${counts.comments} open`}>
+                {counts.comments}
+              </span>
+            ) : null}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`${id}-suggestions`} aria-labelledby={`${id}-suggestions-tab`} hidden={tab !== 'suggestions'}>
+        {suggestions}
+      </div>
+      <div role="tabpanel" id={`${id}-comments`} aria-labelledby={`${id}-comments-tab`} hidden={tab !== 'comments'}>
+        {comments}
+      </div>
+    </aside>
   )
 }
 

@@ -9,6 +9,9 @@
  * level), or with Alt+Shift+Up / Alt+Shift+Down (one place among its siblings). Every move goes
  * through `moveClauseInEditor`, and only moves the editor would accept are offered: none into
  * the clause itself, none that would change a locked clause. Moves are announced politely.
+ *
+ * Each entry shows how many open comment threads its clause has; those who may comment start a
+ * thread on a clause with Ctrl+Alt+M on its entry, or its comment button (shown on hover).
  */
 import { type CSSProperties, type DragEvent, type KeyboardEvent, useEffect, useId, useLayoutEffect, useRef, useState } from 'react'
 import type { Editor } from '@tiptap/react'
@@ -138,9 +141,13 @@ export interface OutlinePanelProps {
   doc: Y.Doc
   /** Whether this person may reorder clauses from the outline (those who may edit the text). */
   canReorder?: boolean
+  /** The number of open comment threads of each clause, by clause id. */
+  openThreads?: ReadonlyMap<string, number>
+  /** Starts a comment thread on a whole clause; without it the outline offers none. */
+  onCommentOnClause?: (clauseId: string) => void
 }
 
-export function OutlinePanel({ editor, doc, canReorder = false }: OutlinePanelProps) {
+export function OutlinePanel({ editor, doc, canReorder = false, openThreads, onCommentOnClause }: OutlinePanelProps) {
   const [entries, setEntries] = useState<OutlineEntry[]>(() => entriesOf(editor))
   const [, setStatusVersion] = useState(0)
   /** The entry holding the outline's one tab stop. */
@@ -233,6 +240,13 @@ export function OutlinePanel({ editor, doc, canReorder = false }: OutlinePanelPr
       moveAmongSiblings(entry, event.key === 'ArrowUp' ? -1 : 1)
       return
     }
+    if (onCommentOnClause !== undefined && (event.ctrlKey || event.metaKey) && event.altKey && !event.shiftKey && event.code === 'KeyM') {
+      event.preventDefault()
+      // Handled here: the page's own Ctrl+Alt+M would comment on the text's selection instead.
+      event.stopPropagation()
+      onCommentOnClause(entry.clauseId)
+      return
+    }
     if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return
     const next = { ArrowUp: index - 1, ArrowDown: index + 1, Home: 0, End: entries.length - 1 }[event.key]
     if (next === undefined) return
@@ -304,6 +318,8 @@ export function OutlinePanel({ editor, doc, canReorder = false }: OutlinePanelPr
         {entries.map((entry, index) => {
           const status = statusOf(doc, entry.clauseId)
           const statusId = `${idPrefix}-status-${index}`
+          const threadCount = openThreads?.get(entry.clauseId) ?? 0
+          const countId = `${idPrefix}-comments-${index}`
           const line = indicator?.key === entry.key ? indicator : null
           const className = [
             entry.key === draggedKey ? 'outline-dragged' : '',
@@ -328,17 +344,40 @@ export function OutlinePanel({ editor, doc, canReorder = false }: OutlinePanelPr
                   else buttons.current.delete(entry.key)
                 }}
                 tabIndex={entry.key === tabStop ? 0 : -1}
-                aria-describedby={canReorder ? `${statusId} ${idPrefix}-hint` : statusId}
-                aria-keyshortcuts={canReorder ? 'Alt+Shift+ArrowUp Alt+Shift+ArrowDown' : undefined}
+                aria-describedby={[statusId, threadCount > 0 ? countId : '', canReorder ? `${idPrefix}-hint` : ''].filter(Boolean).join(' ')}
+                aria-keyshortcuts={
+                  [canReorder ? 'Alt+Shift+ArrowUp Alt+Shift+ArrowDown' : '', onCommentOnClause !== undefined ? 'Control+Alt+M' : ''].filter(Boolean).join(' ') || undefined
+                }
                 onFocus={() => setActiveKey(entry.key)}
                 onKeyDown={(event) => onKeyDown(event, index)}
                 onClick={() => jump(entry)}
               >
                 <span className="outline-number">{entry.number}</span> {entry.heading || 'Untitled clause'}
               </button>
+              {threadCount > 0 ? (
+                <span id={countId} className="outline-comments" data-testid="outline-comment-count" title={`${threadCount} open comment ${threadCount === 1 ? 'thread' : 'threads'}`}>
+                  <span aria-hidden="true">💬 </span>
+                  {threadCount}
+                  <span className="visually-hidden"> open comment {threadCount === 1 ? 'thread' : 'threads'}</span>
+                </span>
+              ) : null}
               <span id={statusId} className={`status-badge status-${status}`}>
                 {STATUS_LABEL[status] ?? status}
               </span>
+              {onCommentOnClause !== undefined ? (
+                // A pointer's shortcut, out of the tab order and hidden from assistive technology: the
+                // entries are one tab stop, and Ctrl+Alt+M on an entry (announced) does the same.
+                <button
+                  type="button"
+                  className="outline-comment-button"
+                  tabIndex={-1}
+                  aria-hidden="true"
+                  title={`Comment on ${clauseLabel(entry)} (Ctrl+Alt+M)`}
+                  onClick={() => onCommentOnClause(entry.clauseId)}
+                >
+                  <span aria-hidden="true">＋💬</span>
+                </button>
+              ) : null}
             </li>
           )
         })}

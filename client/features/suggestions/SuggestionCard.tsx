@@ -28,6 +28,8 @@ export interface SuggestionCardProps {
   canExplain: boolean
   /** The element the card is positioned in (it must be `position: relative`). */
   frame: RefObject<HTMLElement | null>
+  /** Starts a comment thread on the suggestion; without it the card offers none. */
+  onComment?: (suggestionId: string) => void
 }
 
 /** The suggestion the cursor is in or touches: its id and where the cursor is. */
@@ -40,7 +42,7 @@ function suggestionAtCursor(state: EditorState): { id: string; pos: number } | n
   return null
 }
 
-export function SuggestionCard({ editor, doc, canReview, userId, canExplain, frame }: SuggestionCardProps) {
+export function SuggestionCard({ editor, doc, canReview, userId, canExplain, frame, onComment }: SuggestionCardProps) {
   const at = useEditorState({ editor, selector: ({ editor: { state } }) => suggestionAtCursor(state), equalityFn: sameSuggestion })
   // Hidden while the person types (their own suggestion grows under the cursor); shown again
   // when they click or move the cursor.
@@ -127,6 +129,13 @@ export function SuggestionCard({ editor, doc, canReview, userId, canExplain, fra
         <div className="suggestion-card-actions">
           <button type="button" onMouseDown={keepSelection} onClick={() => review('reject')}>
             Withdraw
+          </button>
+        </div>
+      ) : null}
+      {onComment !== undefined ? (
+        <div className="suggestion-card-actions">
+          <button type="button" className="secondary-button" onMouseDown={keepSelection} onClick={() => onComment(at.id)}>
+            Comment
           </button>
         </div>
       ) : null}

@@ -1,0 +1,277 @@
+/**
+ * The comments side panel: the contract's threads that the person may see, grouped under their
+ * clauses (number and heading) in document order, narrowed by filters (open / resolved / all,
+ * mine, mentioning me, by constituency), with the threads of removed clauses listed apart. A new
+ * thread is written at the top, with who may see it; clicking a thread shows its passage or
+ * clause in the text, and selecting text marks the threads of that passage and clause.
+ *
+ * Where a thread's passage is now, and whether it is gone, is worked out here from its anchor
+ * as the text changes, so a deletion shows at once (the server says so too, a moment later).
+ */
+import { type Editor, useEditorState } from '@tiptap/react'
+import { useEffect, useId, useMemo, useRef, useState } from 'react'
+import { CONSTITUENCIES, type Constituency } from '../../../shared/domain/roles.ts'
+import type { MemberView } from '../../../shared/protocol/api.ts'
+import type { ThreadScope, ThreadView } from '../../../shared/protocol/comments.ts'
+import { startThread } from '../../api/api.ts'
+import { CommentComposer } from './CommentComposer.tsx'
+import { SCOPE_LABEL, ThreadCard } from './ThreadCard.tsx'
+import { type ClausePlace, type TextRange, clauseAround, clausePlaces, isDetachedRange, rangeOfAnchor } from './threadAnchors.ts'
+import type { ThreadDraft } from './threadDrafts.ts'
+import { type PlacedThread, type StatusFilter, type ThreadFilters, NO_FILTERS, canResolve, filterThreads, groupThreads } from './threadList.ts'
+import type { LiveThreads } from './useThreads.ts'
+
+/** The constituencies as the filter names them. */
+const CONSTITUENCY_LABEL: Readonly<Record<Constituency, string>> = { steering: 'Steering group', provider: 'Providers', purchaser: 'Purchasers' }
+
+/** How long the panel waits after a change of the text before placing the threads again. */
+const REPLACE_DELAY_MS = 150
+
+export interface CommentsPanelProps {
+  readonly editor: Editor
+  readonly contractId: string
+  readonly live: LiveThreads
+  readonly members: readonly MemberView[]
+  readonly userId: string
+  /** The person's constituency: a new thread may be kept within it. */
+  readonly constituency: Constituency | null
+  readonly canComment: boolean
+  /** Whether the person may resolve and reopen anyone's thread. */
+  readonly canModerate: boolean
+  readonly activeId: string | null
+  readonly onActivate: (threadId: string | null) => void
+  /** The thread being started, or null. */
+  readonly draft: ThreadDraft | null
+  /** The draft was sent (with the thread the server made) or abandoned (null). */
+  readonly onDraftDone: (thread: ThreadView | null) => void
+}
+
+/** Where every thread is in `editor`'s text now. */
+function placeThreads(editor: Editor, threads: Iterable<ThreadView>): PlacedThread[] {
+  const placed: PlacedThread[] = []
+  for (const thread of threads) {
+    const range = thread.anchor === null ? null : rangeOfAnchor(editor.state, thread.anchor)
+    const isGone = thread.anchor !== null && isDetachedRange(range)
+    placed.push({ thread, range: isGone ? null : range, isDetached: thread.detached || isGone })
+  }
+  return placed
+}
+
+/** Whether two ranges share some text, or a caret `a` touches `b`. */
+function overlaps(a: TextRange, b: TextRange): boolean {
+  return a.from === a.to ? b.from <= a.from && a.from <= b.to : a.from < b.to && b.from < a.to
+}
+
+export function CommentsPanel(props: CommentsPanelProps) {
+  const { editor, contractId, live, members, userId, constituency, canComment, canModerate, activeId, onActivate, draft, onDraftDone } = props
+  const [filters, setFilters] = useState<ThreadFilters>(NO_FILTERS)
+  // Bumped when the text changes (after a pause), so the threads are placed again.
+  const [textVersion, setTextVersion] = useState(0)
+  const list = useRef<HTMLDivElement>(null)
+  const idPrefix = useId()
+
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const schedule = () => {
+      timer ??= setTimeout(() => {
+        timer = undefined
+        setTextVersion((version) => version + 1)
+      }, REPLACE_DELAY_MS)
+    }
+    editor.on('update', schedule)
+    return () => {
+      clearTimeout(timer)
+      editor.off('update', schedule)
+    }
+  }, [editor])
+
+  const selection = useEditorState({
+    editor,
+    selector: ({ editor: { state } }) => {
+      const { from, to } = state.selection
+      return { from, to, clauseId: clauseAround(state.doc, from)?.clauseId ?? null }
+    },
+    equalityFn: (a, b) => a === b || (a !== null && b !== null && a.from === b.from && a.to === b.to && a.clauseId === b.clauseId),
+  })
+
+  const { places, placed } = useMemo(() => {
+    void textVersion
+    if (editor.isDestroyed) return { places: new Map<string, ClausePlace>(), placed: [] }
+    return { places: clausePlaces(editor.state.doc), placed: placeThreads(editor, live.threads.values()) }
+  }, [editor, live.threads, textVersion])
+
+  const viewer = useMemo(
+    () => ({ userId, constituencyOf: (someone: string) => members.find((member) => member.id === someone)?.organisation.constituency ?? null }),
+    [userId, members],
+  )
+  const shownThreads = new Set(filterThreads([...live.threads.values()], filters, viewer).map((thread) => thread.id))
+  // The active thread stays in sight even when the filters would hide it (e.g. just resolved).
+  const shown = placed.filter((each) => shownThreads.has(each.thread.id) || each.thread.id === activeId)
+  const groups = groupThreads(shown, places)
+  const openCount = placed.filter((each) => each.thread.status === 'open').length
+
+  // The active thread's card comes into view (e.g. after a click on its passage in the text).
+  useEffect(() => {
+    if (activeId === null) return
+    const card = list.current?.querySelector(`[data-thread-id="${CSS.escape(activeId)}"]`)
+    card?.scrollIntoView({ block: 'nearest' })
+  }, [activeId])
+
+  const show = (thread: ThreadView) => {
+    onActivate(thread.id)
+    const at = placed.find((each) => each.thread.id === thread.id)
+    const place = places.get(thread.clauseId)
+    if (at?.range != null) editor.chain().setTextSelection(at.range).scrollIntoView().run()
+    else if (place !== undefined) editor.chain().setTextSelection(place.pos + 2).scrollIntoView().run()
+  }
+
+  const isRelated = (each: PlacedThread) =>
+    selection.clauseId === each.thread.clauseId && (each.range === null || overlaps({ from: selection.from, to: selection.to }, each.range) || selection.from === selection.to)
+
+  const card = (each: PlacedThread) => (
+    <ThreadCard
+      key={each.thread.id}
+      contractId={contractId}
+      placed={each}
+      isActive={each.thread.id === activeId}
+      isRelated={isRelated(each)}
+      userId={userId}
+      canComment={canComment}
+      canResolve={canResolve(each.thread, userId, canModerate, canComment)}
+      members={members}
+      onShow={show}
+      onReceive={live.receive}
+    />
+  )
+
+  const choose = <K extends keyof ThreadFilters>(key: K, value: ThreadFilters[K]) => setFilters({ ...filters, [key]: value })
+  const draftPlace = draft === null ? undefined : places.get(draft.clauseId)
+  return (
+    <section className="comments-panel" aria-labelledby={`${idPrefix}-title`}>
+      <h2 id={`${idPrefix}-title`}>Comments</h2>
+      {draft !== null ? (
+        <div className="thread-draft" role="group" aria-label="New comment">
+          <p className="thread-draft-on">
+            {draftPlace !== undefined ? `${draftPlace.number} ${draftPlace.heading || 'Untitled clause'}` : 'Clause'}
+            {draft.suggestionId !== null ? ' · on a suggestion' : draft.anchor === null ? ' · whole clause' : ''}
+          </p>
+          {draft.quote !== '' ? <p className="thread-quote">“{draft.quote.length > 160 ? `${draft.quote.slice(0, 159)}…` : draft.quote}”</p> : null}
+          <NewThreadForm
+            contractId={contractId}
+            draft={draft}
+            members={members}
+            constituency={constituency}
+            onStarted={(thread) => {
+              live.receive(thread)
+              onDraftDone(thread)
+            }}
+            onCancel={() => onDraftDone(null)}
+          />
+        </div>
+      ) : null}
+      <div className="comment-filters">
+        <label>
+          Show
+          <select value={filters.status} onChange={(event) => choose('status', event.target.value as StatusFilter)}>
+            <option value="open">Open</option>
+            <option value="resolved">Resolved</option>
+            <option value="all">Open and resolved</option>
+          </select>
+        </label>
+        <label>
+          From
+          <select value={filters.constituency} onChange={(event) => choose('constituency', event.target.value as Constituency | '')}>
+            <option value="">Any constituency</option>
+            {CONSTITUENCIES.map((each) => (
+              <option key={each} value={each}>
+                {CONSTITUENCY_LABEL[each]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="comment-filter-check">
+          <input type="checkbox" checked={filters.mine} onChange={(event) => choose('mine', event.target.checked)} />
+          Mine
+        </label>
+        <label className="comment-filter-check">
+          <input type="checkbox" checked={filters.mentioningMe} onChange={(event) => choose('mentioningMe', event.target.checked)} />
+          Mentioning me
+        </label>
+      </div>
+      <p className="comments-count" data-testid="comments-count">
+        {openCount === 1 ? '1 open thread' : `${openCount} open threads`}
+        {live.connection === 'reconnecting' ? <span className="comments-offline"> · not connected: showing the comments as last received</span> : null}
+      </p>
+      <div ref={list}>
+        {!live.isLoaded && live.connection !== 'live' ? <p className="comments-empty">Loading comments…</p> : null}
+        {live.isLoaded && groups.clauses.length === 0 && groups.removedClauses.length === 0 ? (
+          <p className="comments-empty">{placed.length === 0 ? 'No comments yet. Select text and choose Comment (Ctrl+Alt+M).' : 'No threads match these filters.'}</p>
+        ) : null}
+        {groups.clauses.map((group) => (
+          <section key={group.clause.clauseId} className="comment-group" aria-label={`Clause ${group.clause.number} ${group.clause.heading}`}>
+            <h3 className="comment-group-clause">
+              <span className="outline-number">{group.clause.number}</span> {group.clause.heading || 'Untitled clause'}
+            </h3>
+            <ol className="thread-list">{group.threads.map(card)}</ol>
+          </section>
+        ))}
+        {groups.removedClauses.length > 0 ? (
+          <section className="comment-group comment-group-removed" aria-labelledby={`${idPrefix}-removed`}>
+            <h3 className="comment-group-clause" id={`${idPrefix}-removed`}>
+              Comments on removed clauses
+            </h3>
+            <ol className="thread-list">{groups.removedClauses.map(card)}</ol>
+          </section>
+        ) : null}
+      </div>
+    </section>
+  )
+}
+
+interface NewThreadFormProps {
+  readonly contractId: string
+  readonly draft: ThreadDraft
+  readonly members: readonly MemberView[]
+  readonly constituency: Constituency | null
+  readonly onStarted: (thread: ThreadView) => void
+  readonly onCancel: () => void
+}
+
+/** The first comment of a new thread, and who may see the thread. */
+function NewThreadForm({ contractId, draft, members, constituency, onStarted, onCancel }: NewThreadFormProps) {
+  const [scope, setScope] = useState<ThreadScope>('everyone')
+  const name = useId()
+  return (
+    <CommentComposer
+      label="Comment"
+      submitLabel="Comment"
+      members={members}
+      autoFocus
+      onCancel={onCancel}
+      onSubmit={async (body) => {
+        const thread = await startThread(contractId, {
+          clauseId: draft.clauseId,
+          body,
+          scope,
+          ...(draft.anchor !== null ? { anchor: draft.anchor, quote: draft.quote } : {}),
+          ...(draft.suggestionId !== null ? { suggestionId: draft.suggestionId } : {}),
+        })
+        onStarted(thread)
+      }}
+    >
+      <fieldset className="thread-scope">
+        <legend>Who can see it</legend>
+        <label>
+          <input type="radio" name={name} value="everyone" checked={scope === 'everyone'} onChange={() => setScope('everyone')} />
+          Everyone
+        </label>
+        {constituency !== null ? (
+          <label>
+            <input type="radio" name={name} value="constituency" checked={scope === 'constituency'} onChange={() => setScope('constituency')} />
+            {SCOPE_LABEL[constituency]}
+          </label>
+        ) : null}
+      </fieldset>
+    </CommentComposer>
+  )
+}

@@ -1,0 +1,137 @@
+/**
+ * The comment threads of the open contract, live: one `EventSource` on
+ * `GET /api/contracts/<id>/threads/events` per open contract, which sends a `snapshot` of every
+ * thread the person may see, then each `thread` created or changed and each `threadRemoved`,
+ * and the person's unread `inbox` count (published to the header's bell).
+ *
+ * The browser reconnects an event stream by itself after a network error; when the server
+ * refuses it (the stream closes for good) this hook opens a new one after a growing pause. While
+ * disconnected the last list stays as it was: the person can still read it.
+ */
+import { useCallback, useEffect, useState } from 'react'
+import type { CommentEvent, ThreadView } from '../../../shared/protocol/comments.ts'
+import { threadEventsUrl } from '../../api/api.ts'
+import { publishUnread } from '../inbox/unreadCount.ts'
+
+/** Whether the list is current: being fetched, followed live, or kept from before a disconnection. */
+export type ThreadsConnection = 'connecting' | 'live' | 'reconnecting'
+
+export interface LiveThreads {
+  /** Every thread the person may see, keyed by id (in no particular order). */
+  readonly threads: ReadonlyMap<string, ThreadView>
+  /** False until the first snapshot arrived. */
+  readonly isLoaded: boolean
+  readonly connection: ThreadsConnection
+  /** Takes in a thread the server just answered with, before its event arrives. */
+  readonly receive: (thread: ThreadView) => void
+}
+
+/** The pause before reopening a refused stream: doubling from 1 s up to 30 s. */
+const FIRST_RETRY_MS = 1_000
+const LONGEST_RETRY_MS = 30_000
+
+/** The events the server may name (it may also send them unnamed, as `message`). */
+const EVENT_NAMES = ['message', 'snapshot', 'thread', 'threadRemoved', 'inbox'] as const
+
+/** Whether `value` has the shape of a `ThreadView` (enough of it to list and key it). */
+export function isThreadView(value: unknown): value is ThreadView {
+  const thread = value as Partial<ThreadView> | null
+  return typeof thread === 'object' && thread !== null && typeof thread.id === 'string' && typeof thread.clauseId === 'string' && Array.isArray(thread.comments)
+}
+
+/**
+ * The threads after `event`: a snapshot replaces them all, a thread is added or replaced by the
+ * copy sent (the server sends them in order), a removal drops one. Pure.
+ */
+export function applyCommentEvent(threads: ReadonlyMap<string, ThreadView>, event: CommentEvent): ReadonlyMap<string, ThreadView> {
+  switch (event.type) {
+    case 'snapshot':
+      return new Map(event.threads.filter(isThreadView).map((thread) => [thread.id, thread]))
+    case 'thread': {
+      if (!isThreadView(event.thread)) return threads
+      const next = new Map(threads)
+      next.set(event.thread.id, event.thread)
+      return next
+    }
+    case 'threadRemoved': {
+      if (!threads.has(event.threadId)) return threads
+      const next = new Map(threads)
+      next.delete(event.threadId)
+      return next
+    }
+    default:
+      return threads
+  }
+}
+
+export function useThreads(contractId: string): LiveThreads {
+  const [threads, setThreads] = useState<ReadonlyMap<string, ThreadView>>(() => new Map())
+  const [isLoaded, setLoaded] = useState(false)
+  const [connection, setConnection] = useState<ThreadsConnection>('connecting')
+
+  useEffect(() => {
+    let source: EventSource | null = null
+    let retry: ReturnType<typeof setTimeout> | undefined
+    let pause = FIRST_RETRY_MS
+    let isClosed = false
+
+    const onEvent = (message: MessageEvent<string>) => {
+      let event: CommentEvent
+      try {
+        event = JSON.parse(message.data) as CommentEvent
+      } catch {
+        console.warn('A comment event was not JSON:', message.data)
+        return
+      }
+      if (typeof event !== 'object' || event === null) return
+      if (event.type === 'inbox') {
+        if (typeof event.unread === 'number') publishUnread(event.unread)
+        return
+      }
+      if (event.type === 'snapshot') setLoaded(true)
+      setThreads((previous) => applyCommentEvent(previous, event))
+    }
+
+    const open = () => {
+      if (isClosed) return
+      source = new EventSource(threadEventsUrl(contractId), { withCredentials: true })
+      for (const name of EVENT_NAMES) source.addEventListener(name, onEvent as EventListener)
+      source.onopen = () => {
+        pause = FIRST_RETRY_MS
+        setConnection('live')
+      }
+      source.onerror = () => {
+        setConnection('reconnecting')
+        // CONNECTING: the browser retries by itself. CLOSED: the server refused; try again later.
+        if (source?.readyState === EventSource.CLOSED) {
+          source.close()
+          retry = setTimeout(open, pause)
+          pause = Math.min(pause * 2, LONGEST_RETRY_MS)
+        }
+      }
+    }
+    // Back online: do not wait out the pause.
+    const reconnectNow = () => {
+      if (source?.readyState !== EventSource.CLOSED) return
+      clearTimeout(retry)
+      pause = FIRST_RETRY_MS
+      open()
+    }
+
+    open()
+    window.addEventListener('online', reconnectNow)
+    return () => {
+      isClosed = true
+      clearTimeout(retry)
+      source?.close()
+      window.removeEventListener('online', reconnectNow)
+    }
+  }, [contractId])
+
+  const receive = useCallback((thread: ThreadView) => {
+    if (!isThreadView(thread)) return
+    setThreads((previous) => applyCommentEvent(previous, { type: 'thread', thread }))
+  }, [])
+
+  return { threads, isLoaded, connection, receive }
+}
