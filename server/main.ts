@@ -13,8 +13,11 @@ import { newSecret } from './auth/secrets.ts'
 import { DatabaseSessionStore } from './auth/SessionStore.ts'
 import { SignInThrottle, type ThrottleLimits } from './auth/SignInThrottle.ts'
 import { type Config, ConfigError, loadConfig } from './config.ts'
+import { CommentEvents } from './comments/CommentEvents.ts'
+import { CommentService } from './comments/CommentService.ts'
 import { ContractDetailsWriter } from './contracts/ContractDetailsWriter.ts'
 import { ContractService } from './contracts/ContractService.ts'
+import { CurrentDocument } from './contracts/CurrentDocument.ts'
 import { apiRouter } from './http/apiRouter.ts'
 import { createHttpAuth } from './http/auth.ts'
 import { createApp } from './http/createApp.ts'
@@ -30,6 +33,9 @@ export interface RunningServer {
   readonly store: Store
   readonly sync: SyncServer
   readonly accounts: AccountService
+  /** Comment threads and their event streams. */
+  readonly comments: CommentService
+  readonly commentEvents: CommentEvents
   /** The demo password, when this start seeded the demo; else null. */
   readonly demoPassword: string | null
   /** Stops accepting, flushes, closes sockets with "going away", closes the store. */
@@ -78,10 +84,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     onMetaChanged: (contractId, changed) => contractDetails.record(contractId, changed),
     ...options.sync,
   })
+  const commentEvents = new CommentEvents()
+  const comments = new CommentService({ accounts, comments: store.comments, documents: new CurrentDocument({ store, sync }), events: commentEvents })
   const service = new AccountService({
     accounts,
     throttle: new SignInThrottle(options.throttle),
-    onRoleChange: (contractId, userId, role) => sync.applyRoleChange(contractId as never, userId, role),
+    onRoleChange: (contractId, userId, role) => {
+      sync.applyRoleChange(contractId as never, userId, role)
+      // A removed member's comment streams close; any other role still reads its scope.
+      if (role === null) commentEvents.closeMember(contractId, userId)
+    },
   })
 
   let baseUrl = config.publicUrl ?? ''
@@ -89,6 +101,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     accounts,
     service,
     contracts: new ContractService({ store, members: service }),
+    comments,
     authenticator,
     auth: createHttpAuth({ authenticator, store: sessionStore, secret }),
     baseUrl: () => baseUrl,
@@ -113,6 +126,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const close = () =>
     (closing ??= (async () => {
       const stopped = new Promise((resolve) => http.close(resolve))
+      // Event streams never end by themselves: end them so the HTTP server can close.
+      commentEvents.close()
       await sync.close()
       http.closeAllConnections()
       await stopped
@@ -121,7 +136,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await store.close()
     })())
 
-  return { url, port, store, sync, accounts: service, demoPassword, close }
+  return { url, port, store, sync, accounts: service, comments, commentEvents, demoPassword, close }
 }
 
 async function startViteMiddleware() {

@@ -1,6 +1,6 @@
 /**
  * The JSON API: session, tokens, contracts (listing and starting them) and members,
- * invitations. Every route that changes state runs behind CSRF protection when the caller is
+ * invitations, and comments (`commentsRouter.ts`). Every route that changes state runs behind CSRF protection when the caller is
  * identified by cookie.
  */
 import { Router, type Request, type Response } from 'express'
@@ -9,13 +9,17 @@ import type { AccountService } from '../accounts/AccountService.ts'
 import type { Authenticator } from '../auth/Authenticator.ts'
 import { type ContractService, readNewContract } from '../contracts/ContractService.ts'
 import type { AccountStore } from '../store/Store.ts'
+import type { CommentService } from '../comments/CommentService.ts'
 import { type HttpAuth, requireUser } from './auth.ts'
+import { commentsRouter } from './commentsRouter.ts'
 import { HttpError } from './HttpError.ts'
 
 export interface ApiDependencies {
   readonly accounts: AccountStore
   readonly service: AccountService
   readonly contracts: ContractService
+  /** Comment threads and the inbox (`commentsRouter.ts`). */
+  readonly comments: CommentService
   readonly authenticator: Authenticator
   readonly auth: HttpAuth
   /** The public base URL, for invitation links (e.g. http://127.0.0.1:3000). */
@@ -142,6 +146,8 @@ export function apiRouter(deps: ApiDependencies): Router {
     req.authMethod = 'session'
     res.json(await sessionBody(req, res, userId, true))
   })
+
+  api.use(commentsRouter({ comments: deps.comments, auth }))
 
   return api
 }

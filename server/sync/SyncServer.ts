@@ -7,6 +7,7 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket, type RawData } from 'ws'
+import type * as Y from 'yjs'
 import { CloseCode } from '../../shared/protocol/closeCodes.ts'
 import { MAX_BYTES_BEFORE_READY, MAX_MESSAGE_BYTES } from '../../shared/protocol/limits.ts'
 import { ACK_PARAM, SyncStep } from '../../shared/protocol/messages.ts'
@@ -87,6 +88,26 @@ export class SyncServer {
   /** Number of rooms currently loaded (for tests and metrics). */
   get loadedRoomCount(): number {
     return this.#rooms.size
+  }
+
+  /**
+   * Calls `read` with the document of the contract's room if it is loaded (awaiting a load in
+   * progress), and returns what it returns; null when no room is loaded. `read` runs
+   * synchronously and must not change the document: only the pipeline writes to it.
+   */
+  async readLoadedDocument<T>(contractId: ContractId, read: (doc: Y.Doc) => T): Promise<{ readonly value: T } | null> {
+    const loading = this.#rooms.get(contractId)
+    if (!loading) return null
+    let room: Room
+    try {
+      room = await loading
+    } catch {
+      // The load failed and was reported where it was awaited; the caller reads the store instead.
+      return null
+    }
+    // Unloaded while we waited: its document may be destroyed.
+    if (this.#rooms.get(contractId) !== loading) return null
+    return { value: read(room.doc) }
   }
 
   /**

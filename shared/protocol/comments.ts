@@ -43,6 +43,12 @@ export interface CommentView {
   readonly editedAt: number | null
   /** The userIds this comment mentions (members of the contract, as the server checked). */
   readonly mentions: readonly string[]
+  /**
+   * True when its author deleted it while it was the first comment of a thread with replies:
+   * it stays first in the list, with an empty body and no mentions, so the thread keeps its
+   * start. Absent (or false) otherwise.
+   */
+  readonly deleted?: boolean
 }
 
 /** An item of `GET /api/contracts/<id>/threads`, and of the events. */
