@@ -11,24 +11,39 @@
  * change into one's own suggestion would corrupt the document for everyone (issue #12 of
  * `@handlewithcare/prosemirror-suggest-changes`).
  *
+ * A whole clause can be proposed too: "New clause" adds an empty clause carrying the person's
+ * `insertion` attribute, inside which they then write freely (it is all part of the proposal),
+ * and "Delete clause" puts their `deletion` attribute on the clause instead of deleting it (see
+ * `clauseSuggestions.ts`); reviewing one keeps or removes the clause.
+ *
  * Suggestion ids are `suggestionId(doc.clientID, counter)`: the counter starts after the
  * highest one this clientID already used in the document and only goes up, so ids never
  * collide between people or within a session.
  */
 import { Extension, Mark } from '@tiptap/core'
 import { Fragment, type Mark as ProseMirrorMark, type Node as ProseMirrorNode, Slice } from '@tiptap/pm/model'
-import { EditorState, Plugin, PluginKey, TextSelection, type Transaction } from '@tiptap/pm/state'
-import { RemoveMarkStep, ReplaceStep } from '@tiptap/pm/transform'
+import { EditorState, Plugin, PluginKey, Selection, TextSelection, type Transaction } from '@tiptap/pm/state'
+import { AddMarkStep, RemoveMarkStep, ReplaceStep } from '@tiptap/pm/transform'
 import { applySuggestion, revertSuggestion, suggestChangesKey } from '@handlewithcare/prosemirror-suggest-changes'
 import { ySyncPluginKey, yUndoPluginKey } from '@tiptap/y-tiptap'
 import * as Y from 'yjs'
 import { type SuggestionRecord, clientOfSuggestion, suggestionId } from '../../shared/domain/suggestions.ts'
+import type { Command } from '@tiptap/pm/state'
 import { isSuggestionMark, suggestionIdsIn } from '../../shared/editor/SuggestionMarks.ts'
 import { LOCKED_CLAUSE_MESSAGE, changesLockedClause, clauseLockingKey } from '../../shared/editor/ClauseLocking.ts'
 import { getSuggestions } from '../../shared/ydoc/schema.ts'
 import { SUGGESTION_REFUSAL, changesFormatting, suggestTransaction } from './suggestionTransaction.ts'
 import { suggestionHighlights } from './SuggestionHighlights.ts'
 import { planTextEdits, writeTextEdits } from './suggestionText.ts'
+import {
+  type ReviewDecision,
+  addClauseReviewSteps,
+  hasClauseSuggestion,
+  isWithinOwnProposedClauses,
+  ownProposedClauseAround,
+  proposeClauseAfter,
+  proposeClauseDeletion,
+} from './clauseSuggestions.ts'
 
 /** Who is suggesting: what their records say about them (the server checks it is true). */
 export interface SuggestionAuthor {
@@ -65,6 +80,13 @@ declare module '@tiptap/core' {
       acceptSuggestions: (ids: readonly string[]) => ReturnType
       /** Rejects every suggestion of `ids` that is in the document, as one undoable step; false when none is. */
       rejectSuggestions: (ids: readonly string[]) => ReturnType
+      /**
+       * In Suggesting mode, proposes a new, empty clause after the current one as a suggestion
+       * of one's own, recorded in the same Yjs transaction; the cursor goes to its heading.
+       */
+      proposeClause: () => ReturnType
+      /** In Suggesting mode, proposes deleting the current clause as a suggestion of one's own, recorded with it. */
+      proposeClauseDeletion: () => ReturnType
     }
   }
 }
@@ -101,7 +123,19 @@ interface IdCounter {
   next: number
 }
 
-export const SuggestChanges = Extension.create<SuggestChangesOptions, { counter: IdCounter | null }>({
+/** What the proposing commands need of the extension. */
+interface ProposingContext {
+  readonly options: SuggestChangesOptions
+  readonly storage: SuggestChangesStorage
+}
+
+interface SuggestChangesStorage {
+  counter: IdCounter | null
+  /** Runs a whole-clause proposal (see {@link proposeWholeClause}). */
+  propose: typeof proposeWholeClause
+}
+
+export const SuggestChanges = Extension.create<SuggestChangesOptions, SuggestChangesStorage>({
   name: 'suggestChanges',
   // Its keys and its dispatch come before the clause commands' and everything else's.
   priority: 1000,
@@ -111,7 +145,7 @@ export const SuggestChanges = Extension.create<SuggestChangesOptions, { counter:
   },
 
   addStorage() {
-    return { counter: null }
+    return { counter: null, propose: proposeWholeClause }
   },
 
   addExtensions() {
@@ -129,19 +163,25 @@ export const SuggestChanges = Extension.create<SuggestChangesOptions, { counter:
       acceptSuggestion:
         (id) =>
         ({ state, dispatch, tr, editor }) =>
-          review(editor.view, state, tr, dispatch !== undefined, this.options.doc, [id], applySuggestion),
+          review(editor.view, state, tr, dispatch !== undefined, this.options.doc, [id], 'accept'),
       rejectSuggestion:
         (id) =>
         ({ state, dispatch, tr, editor }) =>
-          review(editor.view, state, tr, dispatch !== undefined, this.options.doc, [id], revertSuggestion),
+          review(editor.view, state, tr, dispatch !== undefined, this.options.doc, [id], 'reject'),
       acceptSuggestions:
         (ids) =>
         ({ state, dispatch, tr, editor }) =>
-          review(editor.view, state, tr, dispatch !== undefined, this.options.doc, ids, applySuggestion),
+          review(editor.view, state, tr, dispatch !== undefined, this.options.doc, ids, 'accept'),
       rejectSuggestions:
         (ids) =>
         ({ state, dispatch, tr, editor }) =>
-          review(editor.view, state, tr, dispatch !== undefined, this.options.doc, ids, revertSuggestion),
+          review(editor.view, state, tr, dispatch !== undefined, this.options.doc, ids, 'reject'),
+      proposeClause: () => (props) => {
+        const clauseEditing = props.editor.extensionManager.extensions.find((extension) => extension.name === 'clauseEditing')
+        const newClauseId = (clauseEditing?.options as { newClauseId?: () => string } | undefined)?.newClauseId ?? (() => crypto.randomUUID())
+        return this.storage.propose(this, props, (id) => proposeClauseAfter(newClauseId, id))
+      },
+      proposeClauseDeletion: () => (props) => this.storage.propose(this, props, proposeClauseDeletion),
     }
   },
 
@@ -155,10 +195,18 @@ export const SuggestChanges = Extension.create<SuggestChangesOptions, { counter:
       // Moves are made on the shared elements, past the transaction filter: stop them here.
       'Mod-Alt-ArrowUp': refuse(MOVES_REFUSED),
       'Mod-Alt-ArrowDown': refuse(MOVES_REFUSED),
+      // A new clause is proposed as a whole.
+      'Mod-Enter': () => {
+        if (!isSuggesting(this.editor.state)) return false
+        if (!this.editor.commands.proposeClause()) this.options.onRefused(this.options.author === null ? SIGN_IN_TO_SUGGEST : SUGGESTION_REFUSAL.structure)
+        return true
+      },
       Enter: () => {
         const { state } = this.editor
         if (!isSuggesting(state)) return false
         const { $from, empty } = state.selection
+        // Inside one's own proposed clause, Enter is what it always is.
+        if (ownProposedClauseAround(state.doc, $from.pos, state.selection.to, ownershipTest(this.options, this.options.author)) !== null) return false
         // A new paragraph may only be suggested at the end of one: any text after the cursor
         // would move into it, which is not a suggestion.
         if (empty && $from.parent.isTextblock && $from.parentOffset === $from.parent.content.size) return false
@@ -192,18 +240,18 @@ export const SuggestChanges = Extension.create<SuggestChangesOptions, { counter:
     }
     const { doc, author } = options
     if (author === null) {
-      options.onRefused('Sign in to suggest changes.')
+      options.onRefused(SIGN_IN_TO_SUGGEST)
       return
     }
     const clientId = doc?.clientID ?? 0
     const records = doc ? getSuggestions(doc) : null
-    if (storage.counter?.clientId !== clientId) storage.counter = { clientId, next: firstFreeCounter(clientId, state.doc, records) }
-    const counter = storage.counter
+    const counter = counterFor(storage, clientId, state.doc, records)
     let issued = counter.next
-    const isOwn = (id: string) => {
-      if (clientOfSuggestion(id) === clientId) return true
-      const record = records?.get(id) as SuggestionRecord | undefined
-      return record?.authorId === author.id
+    const isOwn = ownershipTest(options, author)
+    // Inside a clause they proposed, the author writes the proposal itself: nothing to track.
+    if (isWithinOwnProposedClauses(transaction, isOwn)) {
+      next(transaction)
+      return
     }
     const outcome = suggestTransaction(state, transaction, { isOwn, newId: () => suggestionId(clientId, issued++) })
     if (outcome.refusal !== undefined) {
@@ -232,13 +280,17 @@ export const SuggestChanges = Extension.create<SuggestChangesOptions, { counter:
   },
 
   addProseMirrorPlugins() {
-    const { doc, isSuggesting: startsSuggesting } = this.options
+    const { doc, author, isSuggesting: startsSuggesting } = this.options
+    // The person's own suggestions that colleagues' changes just brought (back) into the text.
+    const arrived = new Set<string>()
+    const ownClient = () => doc?.clientID ?? 0
     return [
       new Plugin<boolean>({
         key: suggestModeKey,
         state: {
           init: () => startsSuggesting,
           apply: (tr, previous) => {
+            if (tr.docChanged && isFromSharedDocument(tr)) for (const id of suggestionIdsChangedBy(tr)) if (clientOfSuggestion(id) === ownClient()) arrived.add(id)
             const next = tr.getMeta(suggestModeKey) as boolean | undefined
             return typeof next === 'boolean' ? next : previous
           },
@@ -247,8 +299,29 @@ export const SuggestChanges = Extension.create<SuggestChangesOptions, { counter:
           // Undoing a suggestion also takes back its record; undoing an accept puts the record back.
           const undoManager = undoManagerOf(view.state)
           if (doc !== null && undoManager !== null) undoManager.addToScope(getSuggestions(doc))
-          return {}
+          return {
+            // A colleague's concurrent change can bring back text marked with a suggestion of
+            // this person's that they had just withdrawn (a paragraph split writes its text
+            // anew, marks and all): its author records it again, so it is never anonymous.
+            update: (current) => {
+              if (arrived.size === 0) return
+              const ids = [...arrived]
+              arrived.clear()
+              if (doc === null || author === null) return
+              const records = getSuggestions(doc)
+              const missing = ids.filter((id) => !records.has(id) && suggestionIdsIn(current.state.doc).has(id))
+              if (missing.length === 0) return
+              doc.transact(() => {
+                for (const id of missing) records.set(id, { authorId: author.id, authorName: author.name, organisation: author.organisation, createdAt: Date.now() } satisfies SuggestionRecord)
+              }, RECORD_REPAIR)
+            },
+          }
         },
+        // A plugin's follow-up change (the link extension's autolink marking a typed address)
+        // bypasses the tracking: while suggesting, no change of one's own that formats text
+        // is made, unless it is a review (which is applied as it is).
+        filterTransaction: (tr, state) =>
+          !(isSuggesting(state) && !isFromSharedDocument(tr) && (tr.getMeta(suggestChangesKey) as { skip?: boolean } | undefined)?.skip !== true && formatsText(tr)),
         props: {
           attributes: (state): Record<string, string> => (isSuggesting(state) ? { 'data-mode': 'suggesting' } : {}),
           // Suggestion marks are never pasted: copied from a suggestion, the text is plain text.
@@ -272,6 +345,93 @@ export const SuggestChanges = Extension.create<SuggestChangesOptions, { counter:
 })
 
 const ZERO_WIDTH_SPACE = '\u200B'
+
+const SIGN_IN_TO_SUGGEST = 'Sign in to suggest changes.'
+
+/** The id counter of `clientId`, started after the highest counter it used in `doc` or the records. */
+function counterFor(storage: { counter: IdCounter | null }, clientId: number, doc: ProseMirrorNode, records: Y.Map<unknown> | null): IdCounter {
+  if (storage.counter?.clientId !== clientId) storage.counter = { clientId, next: firstFreeCounter(clientId, doc, records) }
+  return storage.counter
+}
+
+/** Whether a suggestion id is `author`'s own: made by this editor's clientID, or recorded under their name. */
+function ownershipTest(options: SuggestChangesOptions, author: SuggestionAuthor | null): (id: string) => boolean {
+  const clientId = options.doc?.clientID ?? 0
+  const records = options.doc ? getSuggestions(options.doc) : null
+  return (id) => {
+    if (clientOfSuggestion(id) === clientId) return true
+    const record = records?.get(id) as SuggestionRecord | undefined
+    return author !== null && record?.authorId === author.id
+  }
+}
+
+/** The parts of a Tiptap command's props a proposal uses. */
+interface ProposalProps {
+  state: EditorState
+  tr: Transaction
+  dispatch?: unknown
+  editor: { view: { dispatch: (tr: Transaction) => void } }
+}
+
+/**
+ * Proposes a whole-clause change as a new suggestion of the author's: `make(id)` is the command
+ * that changes the clause, given a fresh id of theirs. Without `dispatch` it answers "can I?".
+ * Dispatching, the change is applied as it is (it is already expressed as the suggestion) and
+ * its record written in the same Yjs transaction, as an undo step of its own.
+ */
+function proposeWholeClause({ options, storage }: ProposingContext, { state, tr, dispatch, editor }: ProposalProps, make: (id: string) => Command): boolean {
+  const { doc, author } = options
+  if (!isSuggesting(state) || author === null || tr.docChanged) return false
+  const clientId = doc?.clientID ?? 0
+  const records = doc ? getSuggestions(doc) : null
+  const counter = counterFor(storage, clientId, state.doc, records)
+  const id = suggestionId(clientId, counter.next)
+  if (dispatch === undefined) return make(id)(state)
+  let made: Transaction | null = null
+  if (!make(id)(state, (one) => (made = one)) || made === null) return false
+  const proposal: Transaction = made
+  counter.next += 1
+  for (const step of proposal.steps) tr.step(step)
+  if (proposal.selectionSet) tr.setSelection(Selection.fromJSON(tr.doc, proposal.selection.toJSON()))
+  if (proposal.scrolledIntoView) tr.scrollIntoView()
+  tr.setMeta(suggestChangesKey, { skip: true })
+  // The proposal dispatches the chain's transaction itself, inside the Yjs transaction below.
+  tr.setMeta('preventDispatch', true)
+  const undoManager = undoManagerOf(state)
+  undoManager?.stopCapturing()
+  inBodyTransaction(
+    doc,
+    () => editor.view.dispatch(tr),
+    null,
+    () => records?.set(id, { authorId: author.id, authorName: author.name, organisation: author.organisation, createdAt: Date.now() } satisfies SuggestionRecord),
+  )
+  undoManager?.stopCapturing()
+  return true
+}
+
+/** The origin of a record written again by its author's client (not an undo step). */
+const RECORD_REPAIR = Symbol('suggestion record repair')
+
+/** The ids of the suggestion marks in the parts of `tr`'s document that its steps changed. */
+function suggestionIdsChangedBy(tr: Transaction): Set<string> {
+  const ids = new Set<string>()
+  tr.mapping.maps.forEach((map, i) => {
+    map.forEach((_oldStart, _oldEnd, newStart, newEnd) => {
+      const from = tr.mapping.slice(i + 1).map(newStart, -1)
+      const to = Math.min(tr.mapping.slice(i + 1).map(newEnd, 1), tr.doc.content.size)
+      if (from < to) tr.doc.nodesBetween(from, to, (node) => {
+        for (const mark of node.marks) if (isSuggestionMark(mark) && typeof mark.attrs.id === 'string') ids.add(mark.attrs.id)
+        return true
+      })
+    })
+  })
+  return ids
+}
+
+/** Whether `tr` adds or removes a mark other than a suggestion's. */
+function formatsText(tr: Transaction): boolean {
+  return tr.steps.some((step) => (step instanceof AddMarkStep || step instanceof RemoveMarkStep) && !isSuggestionMark(step.mark))
+}
 
 /** Whether `tr` was drawn from the shared document (a colleague's change, an undo or redo). */
 function isFromSharedDocument(tr: Transaction): boolean {
@@ -316,8 +476,11 @@ function inBodyTransaction(doc: Y.Doc | null, dispatch: () => void, edits: TextE
 /** A library command reviewing one suggestion (`applySuggestion` or `revertSuggestion`). */
 type ReviewCommand = (id: string) => (state: EditorState, dispatch?: (tr: Transaction) => void) => boolean
 
+/** The library's command for each decision on a suggestion's marks. */
+const MARK_REVIEW: Record<ReviewDecision, ReviewCommand> = { accept: applySuggestion, reject: revertSuggestion }
+
 /**
- * Accepts or rejects the suggestions `ids` with `commandFor`, as one step of its own on the undo
+ * Accepts or rejects the suggestions `ids`, as one step of its own on the undo
  * stack, removing their records in the same Yjs transaction. Answers "can I?" (is any of them
  * in the document) when not dispatching.
  */
@@ -328,13 +491,13 @@ function review(
   isDispatching: boolean,
   doc: Y.Doc | null,
   ids: readonly string[],
-  commandFor: ReviewCommand,
+  decision: ReviewDecision,
 ): boolean {
   if (!isDispatching) {
     const current = bareState(state.doc)
-    return ids.some((id) => commandFor(id)(current))
+    return ids.some((id) => MARK_REVIEW[decision](id)(current) || hasClauseSuggestion(current.doc, id))
   }
-  const reviewed = addReviewSteps(chainTr, ids, commandFor)
+  const reviewed = addReviewSteps(chainTr, ids, decision)
   if (reviewed.length === 0) return false
   // Applied as it is: not tracked as a suggestion of the reviewer's.
   chainTr.setMeta(suggestChangesKey, { skip: true })
@@ -359,15 +522,16 @@ function review(
 /**
  * Adds to `tr` the steps reviewing each of `ids` in turn, each on the document the ones before
  * it left (as if reviewed one after the other), and returns the ids it reviewed: those still
- * in the document.
+ * in the document, as marked text or as a whole clause.
  */
-function addReviewSteps(tr: Transaction, ids: readonly string[], commandFor: ReviewCommand): string[] {
+function addReviewSteps(tr: Transaction, ids: readonly string[], decision: ReviewDecision): string[] {
   const reviewed: string[] = []
   for (const id of ids) {
     let made: Transaction | null = null
-    if (!commandFor(id)(bareState(tr.doc), (one) => (made = one)) || made === null) continue
-    for (const step of (made as Transaction).steps) tr.step(step)
-    reviewed.push(id)
+    const hasMarks = MARK_REVIEW[decision](id)(bareState(tr.doc), (one) => (made = one)) && made !== null
+    if (hasMarks) for (const step of (made as unknown as Transaction).steps) tr.step(step)
+    const hasClause = addClauseReviewSteps(tr, id, decision)
+    if (hasMarks || hasClause) reviewed.push(id)
   }
   return reviewed
 }

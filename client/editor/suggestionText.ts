@@ -38,6 +38,8 @@ interface TextEdit {
  */
 export function planTextEdits(fragment: Y.XmlFragment, tr: Transaction): TextEdit[] | null {
   const edits: TextEdit[] = []
+  // How much the edits planned so far lengthen each text: later steps see it edited.
+  const growth = new Map<Y.XmlText, number>()
   for (let i = 0; i < tr.steps.length; i++) {
     const step = tr.steps[i]!
     if (step instanceof AddMarkStep || step instanceof RemoveMarkStep) continue
@@ -52,11 +54,12 @@ export function planTextEdits(fragment: Y.XmlFragment, tr: Transaction): TextEdi
       else isText = false
     })
     if (!isText) return null
-    const at = textAt(fragment, doc, step.from)
-    if (at === null || (step.from < step.to && textAt(fragment, doc, step.to)?.text !== at.text)) return null
+    const at = textAt(fragment, doc, step.from, growth)
+    if (at === null || (step.from < step.to && textAt(fragment, doc, step.to, growth)?.text !== at.text)) return null
     const insert = inserted === '' ? [] : finalRuns(tr, tr.mapping.slice(i + 1).map(step.from, 1), inserted)
     if (insert === null) return null
     edits.push({ text: at.text, offset: at.offset, remove: step.to - step.from, insert })
+    growth.set(at.text, (growth.get(at.text) ?? 0) + inserted.length - (step.to - step.from))
   }
   return edits
 }
@@ -103,9 +106,10 @@ function finalRuns(tr: Transaction, from: number, inserted: string): TextEdit['i
  * The Y.XmlText and offset in it of `pos`, a position inside a paragraph of `doc`, found by
  * walking `fragment` down the same child indices. Consecutive text in a paragraph is one
  * Y.XmlText; any other inline node is an element of its own. Null when the shared document
- * does not have that shape there, or its text is not the paragraph's.
+ * does not have that shape there, or its text is not the paragraph's once lengthened by
+ * `growth` (the edits planned before this one).
  */
-function textAt(fragment: Y.XmlFragment, doc: ProseMirrorNode, pos: number): { text: Y.XmlText; offset: number } | null {
+function textAt(fragment: Y.XmlFragment, doc: ProseMirrorNode, pos: number, growth: ReadonlyMap<Y.XmlText, number>): { text: Y.XmlText; offset: number } | null {
   const $pos = doc.resolve(pos)
   let type: Y.XmlFragment | Y.XmlElement = fragment
   for (let depth = 0; depth < $pos.depth; depth++) {
@@ -118,7 +122,7 @@ function textAt(fragment: Y.XmlFragment, doc: ProseMirrorNode, pos: number): { t
   const group = groups.find((candidate) => candidate.start <= target && target <= candidate.start + candidate.length)
   if (group === undefined) return null
   const text: unknown = type.get(group.index)
-  if (!(text instanceof Y.XmlText) || text.length !== group.length) return null
+  if (!(text instanceof Y.XmlText) || text.length + (growth.get(text) ?? 0) !== group.length) return null
   return { text, offset: target - group.start }
 }
 

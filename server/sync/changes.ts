@@ -39,6 +39,12 @@ interface Placement {
 }
 
 const UNRESOLVED: Placement = { root: '?', container: null, isDirect: false, key: null }
+/**
+ * Inside content the document has already garbage-collected (a paragraph a colleague deleted
+ * while this one was typing in it): Yjs discards such an item as it integrates it, so it
+ * changes nothing and is not reported.
+ */
+const DISCARDED: Placement = { root: '', container: null, isDirect: false, key: null }
 
 /** The name under which the root type containing `type` is shared. */
 function rootNameOf(type: SharedType): string {
@@ -95,8 +101,13 @@ export function changesOf(doc: Y.Doc, inspection: UpdateInspection): Change[] {
     if (parent instanceof Y.ID) {
       if (isNew(parent)) return undefined
       const existing = Y.getItem(doc.store, parent)
+      if (existing instanceof Y.GC) return DISCARDED
       const content = existing instanceof Y.Item ? existing.content : null
       return content instanceof Y.ContentType ? placementInType(content.type as SharedType, item.parentSub) : UNRESOLVED
+    }
+    // Yjs discards an item whose left or right neighbour has been garbage-collected.
+    for (const side of [item.origin, item.rightOrigin]) {
+      if (side !== null && !isNew(side) && Y.getItem(doc.store, side) instanceof Y.GC) return DISCARDED
     }
     const neighbour = item.origin ?? item.rightOrigin
     if (neighbour === null) return UNRESOLVED
@@ -133,7 +144,7 @@ export function changesOf(doc: Y.Doc, inspection: UpdateInspection): Change[] {
       const next = chain[i + 1] ?? current
       // Below a new parent the change is no longer directly in the container; beside a new
       // neighbour it is where the neighbour is.
-      if (next !== undefined && link.parent instanceof Y.ID) resolved = { ...resolved, isDirect: false, key: null }
+      if (resolved !== DISCARDED && next !== undefined && link.parent instanceof Y.ID) resolved = { ...resolved, isDirect: false, key: null }
       placements.set(link, resolved)
     }
     return placements.get(item) ?? resolved
@@ -142,7 +153,8 @@ export function changesOf(doc: Y.Doc, inspection: UpdateInspection): Change[] {
   for (const items of inUpdate.values()) {
     for (const item of items) {
       if (item.id.clock + item.length <= Y.getState(doc.store, item.id.client)) continue
-      changes.push({ kind: 'insert', item, ...place(item) })
+      const placement = place(item)
+      if (placement !== DISCARDED) changes.push({ kind: 'insert', item, ...placement })
     }
   }
 
@@ -153,7 +165,8 @@ export function changesOf(doc: Y.Doc, inspection: UpdateInspection): Change[] {
         if (c >= known) {
           // Deleting items created by this same update: where they were inserted.
           const item = findInUpdate(Y.createID(client, c))
-          changes.push(item ? { kind: 'delete', item, ...place(item) } : { kind: 'delete', item: null, ...UNRESOLVED })
+          const placement = item ? place(item) : UNRESOLVED
+          if (placement !== DISCARDED) changes.push({ kind: 'delete', item: item ?? null, ...placement })
           break
         }
         const struct = Y.getItem(doc.store, Y.createID(client, c))

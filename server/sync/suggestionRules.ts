@@ -141,7 +141,7 @@ class BodyJudge {
       if (!this.isOwnId(markAt(placed.left, SUGGESTION_MARK.insertion)?.id)) throw SyncRefusal.rejected(REFUSAL.unmarked)
       if (!this.#isOwnOrNone(markAt(placed.left, SUGGESTION_MARK.deletion))) throw SyncRefusal.rejected(REFUSAL.othersMarks)
     } else if (content instanceof Y.ContentFormat) {
-      if (!MARKS.has(content.key) || !isMarkValue(content.value)) throw SyncRefusal.rejected(REFUSAL.formatting)
+      if (MARKS.has(content.key) && !isMarkValue(content.value)) throw SyncRefusal.rejected(REFUSAL.formatting)
       if (!placed.deleted) this.#judgeMarkEffect(placed, content.key)
     } else if (content instanceof Y.ContentType) {
       const type = content.type
@@ -178,7 +178,8 @@ class BodyJudge {
       const ownText = this.isOwnClient(item.id.client) && this.isOwnId(markAt(item, SUGGESTION_MARK.insertion)?.id)
       if (!ownText) throw SyncRefusal.rejected(REFUSAL.removesOthers)
     } else if (content instanceof Y.ContentFormat) {
-      if (!MARKS.has(content.key)) throw SyncRefusal.rejected(REFUSAL.formatting)
+      // Yjs itself deletes format items that no longer change anything (its formatting
+      // clean-up, run by whoever's transaction made them redundant): judged by the effect.
       const placed = Y.getItem(this.#after.store, item.id)
       if (placed instanceof Y.Item) this.#judgeMarkEffect(placed, content.key)
     } else if (!(content instanceof Y.ContentDeleted)) {
@@ -202,9 +203,8 @@ class BodyJudge {
 
   /**
    * What a format item added or removed by this update does to existing text: every piece of
-   * older text it governs (up to the next format item for the same key) may keep its mark, or
-   * move between unmarked and the sender's own suggestion — for an insertion mark, only on
-   * the sender's own text (no one claims or unmarks another's words).
+   * older text it governs (up to the next format item for the same key) must keep its
+   * formatting, except for suggestion marks (`#mayChangeMark`).
    */
   #judgeMarkEffect(format: Y.Item, key: string): void {
     for (let next = format.right; next !== null; next = next.right) {
@@ -216,9 +216,25 @@ class BodyJudge {
       const before = old instanceof Y.Item ? markAt(old, key) : null
       const after = markAt(next, key)
       if (sameValue(before, after)) continue
-      const mayChange = this.#isOwnOrNone(before) && this.#isOwnOrNone(after) && (key !== SUGGESTION_MARK.insertion || this.isOwnClient(next.id.client))
-      if (!mayChange) throw SyncRefusal.rejected(REFUSAL.othersMarks)
+      if (!MARKS.has(key)) throw SyncRefusal.rejected(REFUSAL.formatting)
+      if (!this.#mayChangeMark(key, before, after, next)) throw SyncRefusal.rejected(REFUSAL.othersMarks)
     }
+  }
+
+  /**
+   * Whether the suggestion mark `key` of the existing text `item` may go from `before` to
+   * `after`: between unmarked and the sender's own suggestion — for an insertion mark, only on
+   * the sender's own text (no one claims or unmarks another's words). A deletion mark may also
+   * pass between someone else's suggestion and the sender's own while the text stays proposed
+   * for deletion: when two people mark the same text concurrently, Yjs keeps one value per
+   * character, and a later rewrite of either one's marks can bring up the other's. The text's
+   * fate is unchanged; only which of the two proposals it is reviewed under.
+   */
+  #mayChangeMark(key: string, before: FormatValue, after: FormatValue, item: Y.Item): boolean {
+    if (key === SUGGESTION_MARK.insertion) return this.#isOwnOrNone(before) && this.#isOwnOrNone(after) && this.isOwnClient(item.id.client)
+    if (this.#isOwnOrNone(before) && this.#isOwnOrNone(after)) return true
+    const isMarked = (value: FormatValue) => value !== null && value !== undefined
+    return isMarked(before) && isMarked(after) && (this.#isOwnOrNone(before) || this.#isOwnOrNone(after))
   }
 
   /** Whether all the text inside `element` (there must be some) is the sender's suggested insertion. */

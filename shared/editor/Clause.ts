@@ -2,11 +2,43 @@
  * The `clause` node: a numbered unit of the contract, with a stable `clauseId`, a heading, block
  * content and optionally nested sub-clauses (DESIGN.md). Its number (1, 1.1, 1.1.2) is never
  * stored: `clauseNumbers` computes it from position and the numbering plugin draws it.
+ *
+ * A whole clause can be a suggestion: `insertion: { id }` on a clause proposed as new,
+ * `deletion: { id }` on one proposed for deletion. In the shared document these are the
+ * clause element's attributes, holding the object `{ id }` as the server reads it
+ * (server/sync/suggestionRules.ts); drawn as `data-suggested-insertion` / `data-suggested-deletion`.
  */
 import { Extension, Node, mergeAttributes } from '@tiptap/core'
 import type { Node as ProseMirrorNode } from '@tiptap/pm/model'
 import { Plugin, PluginKey } from '@tiptap/pm/state'
 import { Decoration, DecorationSet } from '@tiptap/pm/view'
+
+/** The two kinds of whole-clause suggestion, named as the clause attributes that carry them. */
+export type ClauseSuggestionKind = 'insertion' | 'deletion'
+
+/** The whole-clause suggestion attribute `kind`: `{ id }` or null, drawn as `attribute` holding the id. */
+function blockSuggestionAttribute(kind: ClauseSuggestionKind, attribute: string) {
+  return {
+    default: null as { id: string } | null,
+    // Never carried over to the other half of a split block.
+    keepOnSplit: false,
+    parseHTML: (element: HTMLElement) => {
+      const id = element.getAttribute(attribute)
+      return id ? { id } : null
+    },
+    renderHTML: (attributes: Record<string, unknown>) => {
+      const value = attributes[kind] as { id?: unknown } | null
+      return typeof value?.id === 'string' ? { [attribute]: value.id } : {}
+    },
+  }
+}
+
+/** The id of the whole-clause suggestion of `kind` that `node` (a clause) carries, or null. */
+export function clauseSuggestionId(node: ProseMirrorNode | null | undefined, kind: ClauseSuggestionKind): string | null {
+  if (node?.type.name !== 'clause') return null
+  const value = node.attrs[kind] as { id?: unknown } | null | undefined
+  return typeof value?.id === 'string' ? value.id : null
+}
 
 export const Clause = Node.create({
   name: 'clause',
@@ -21,6 +53,8 @@ export const Clause = Node.create({
         parseHTML: (element) => element.getAttribute('data-clause-id'),
         renderHTML: (attributes) => ({ 'data-clause-id': attributes.clauseId }),
       },
+      insertion: blockSuggestionAttribute('insertion', 'data-suggested-insertion'),
+      deletion: blockSuggestionAttribute('deletion', 'data-suggested-deletion'),
     }
   },
 

@@ -74,11 +74,17 @@ export function suggestionIdOf(node: ProseMirrorNode | null | undefined, kind: S
   return typeof id === 'string' ? id : null
 }
 
-/** The ids of every suggestion in `doc`. */
+/** The ids of every suggestion in `doc`: of its marks, and of whole clauses proposed as new or for deletion. */
 export function suggestionIdsIn(doc: ProseMirrorNode): Set<string> {
   const ids = new Set<string>()
   doc.descendants((node) => {
-    if (!node.isInline) return true
+    if (!node.isInline) {
+      for (const kind of ['insertion', 'deletion'] as const) {
+        const value = node.type.name === 'clause' ? (node.attrs[kind] as { id?: unknown } | null) : null
+        if (typeof value?.id === 'string') ids.add(value.id)
+      }
+      return true
+    }
     for (const mark of node.marks) if (isSuggestionMark(mark) && typeof mark.attrs.id === 'string') ids.add(mark.attrs.id)
     return false
   })

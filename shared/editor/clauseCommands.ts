@@ -30,9 +30,9 @@ export function clauseAtSelection(state: EditorState): ClauseAt | null {
 /** The level of every clause's heading: a clause's depth is its nesting, never its heading level. */
 export const CLAUSE_HEADING_LEVEL = 2
 
-/** A new, empty clause: a heading to type into and one paragraph. */
-export function emptyClause(schema: Schema, clauseId: string): ProseMirrorNode {
-  return schema.nodes.clause!.create({ clauseId }, [
+/** A new, empty clause: a heading to type into and one paragraph; `attrs` adds to its id. */
+export function emptyClause(schema: Schema, clauseId: string, attrs: Record<string, unknown> = {}): ProseMirrorNode {
+  return schema.nodes.clause!.create({ ...attrs, clauseId }, [
     schema.nodes.heading!.create({ level: CLAUSE_HEADING_LEVEL }),
     schema.nodes.paragraph!.create(),
   ])
@@ -43,13 +43,16 @@ function selectHeading(tr: Transaction, clausePos: number): Transaction {
   return tr.setSelection(TextSelection.create(tr.doc, clausePos + 2)).scrollIntoView()
 }
 
-/** Inserts a new clause after the current one, at the same level (or at the end of the contract). */
-export function insertClauseAfter(newClauseId: () => string): Command {
+/**
+ * Inserts a new clause after the current one, at the same level (or at the end of the
+ * contract); `attrs` are given to the new clause besides its id.
+ */
+export function insertClauseAfter(newClauseId: () => string, attrs: Record<string, unknown> = {}): Command {
   return (state, dispatch) => {
     const at = clauseAtSelection(state)
     const pos = at ? at.pos + at.node.nodeSize : state.doc.content.size
     if (dispatch) {
-      const tr = state.tr.insert(pos, emptyClause(state.schema, newClauseId()))
+      const tr = state.tr.insert(pos, emptyClause(state.schema, newClauseId(), attrs))
       dispatch(selectHeading(tr, pos))
     }
     return true

@@ -39,6 +39,23 @@ describe('changesOf and rootsTouched', () => {
     expect(change(() => body.delete(0, 1))).toEqual(['body'])
   })
 
+  it('reports nothing for text typed into a paragraph the document has deleted and garbage-collected', () => {
+    const server = new Y.Doc()
+    const p = new Y.XmlElement('paragraph')
+    p.insert(0, [new Y.XmlText('The provider shall')])
+    getBody(server).insert(0, [p])
+    const typist = new Y.Doc()
+    Y.applyUpdate(typist, Y.encodeStateAsUpdate(server))
+    // A colleague removes the paragraph first; the server collects its contents.
+    getBody(server).delete(0, 1)
+    const before = Y.encodeStateVector(typist)
+    ;((getBody(typist).get(0) as Y.XmlElement).get(0) as Y.XmlText).insert(4, 'Registered ')
+    const update = Y.encodeStateAsUpdate(typist, before)
+    expect(changesOf(server, inspectUpdate(update, (c) => Y.getState(server.store, c)))).toEqual([])
+    Y.applyUpdate(server, update)
+    expect(getBody(server).length).toBe(0)
+  })
+
   it('names meta and clauses for map changes, and any other root by its name', () => {
     const { client, change } = setup()
     expect(change(() => getMeta(client).set('title', 'National Framework Contract'))).toEqual(['meta'])

@@ -191,6 +191,13 @@ describe('a suggester’s update', () => {
         getSuggestions(doc).set(id, record())
       })
     }],
+    ['marking text another provider proposed for deletion as their own deletion too (it stays proposed for deletion)', (doc, nextId) => {
+      const id = nextId()
+      doc.transact(() => {
+        paragraph(doc, 2).format(18, 10, { deletion: { id } })
+        getSuggestions(doc).set(id, record())
+      })
+    }],
   ])('is accepted: %s', (_, edit) => {
     const { judge } = setup()
     expect(judge(edit)).toBeNull()
@@ -220,6 +227,7 @@ describe('a suggester’s update', () => {
     ['unmarks another provider’s insertion (accepting it themselves)', (doc) => paragraph(doc, 2).format(28, 9, { insertion: null }), /only add or remove your own/],
     ['makes text bold', (doc) => paragraph(doc, 1).format(0, 3, { bold: true }), /Formatting cannot be changed/],
     ['marks base text for deletion under another person’s suggestion', (doc) => paragraph(doc, 1).format(0, 4, { deletion: { id: OTHER_ID } }), /only add or remove your own/],
+    ['moves another provider’s deletion under a third person’s suggestion', (doc) => paragraph(doc, 2).format(18, 10, { deletion: { id: suggestionId(888, 1) } }), /only add or remove your own/],
     ['removes another provider’s deletion mark', (doc) => paragraph(doc, 2).format(18, 10, { deletion: null }), /only add or remove your own/],
     ['deletes another provider’s suggested text', (doc) => paragraph(doc, 2).delete(28, 9), /marked for deletion, not removed|only add or remove your own/],
     ['changes a clause’s status', (doc) => getClauses(doc).set('c-notices', { status: 'agreed' }), /not to clause status/],
