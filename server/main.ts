@@ -50,6 +50,8 @@ export interface StartOptions {
   readonly hooks?: RefereeHooks
   /** Overrides of the sync server's tuning (tests shorten the idle time). */
   readonly sync?: Partial<Pick<SyncServerOptions, 'roomIdleMs' | 'compactAfterUpdates'>>
+  /** How often comment event streams get a heartbeat line (default 25 s; tests shorten it). */
+  readonly commentHeartbeatMs?: number
   /** Overrides of the sign-in throttle (tests lower it). */
   readonly throttle?: ThrottleLimits
   /** A store schema for PostgreSQL (tests isolate themselves in one). */
@@ -84,7 +86,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     onMetaChanged: (contractId, changed) => contractDetails.record(contractId, changed),
     ...options.sync,
   })
-  const commentEvents = new CommentEvents()
+  const commentEvents = new CommentEvents({ heartbeatMs: options.commentHeartbeatMs })
   const comments = new CommentService({ accounts, comments: store.comments, documents: new CurrentDocument({ store, sync }), events: commentEvents })
   const service = new AccountService({
     accounts,
