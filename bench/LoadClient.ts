@@ -9,12 +9,18 @@
  * marker in the raw frame (before applying it) to measure how long the update took to reach
  * them; both ends use `performance.timeOrigin + performance.now()`, comparable across
  * processes of one machine.
+ *
+ * A writer given `suggests` writes as a suggester would instead: into an existing paragraph of
+ * the document, every insertion marked as its own suggestion (one id made from its clientID,
+ * recorded under the member's name by its first edit), and it trims only its own suggested text;
+ * after a set number of edits it moves on to the next clause's paragraph.
  */
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
-import { getBody } from '../shared/ydoc/schema.ts'
+import { SUGGESTION_MARK, type SuggestionRecord, suggestionId } from '../shared/domain/suggestions.ts'
+import { getBody, getSuggestions } from '../shared/ydoc/schema.ts'
 import type { LatencyHistogram } from './LatencyHistogram.ts'
 
 const MESSAGE_SYNC = 0
@@ -50,6 +56,8 @@ export interface ReceiveCounters {
   readonly latency: LatencyHistogram
   /** Closes the client did not ask for, by close code. */
   readonly unexpectedCloses: Map<number, number>
+  /** The server's reason for the last unexpected close with each code (kept until the clients are closed). */
+  readonly closeReasons: Map<number, string>
 }
 
 export interface LoadClientOptions {
@@ -60,6 +68,23 @@ export interface LoadClientOptions {
   readonly appliesUpdates?: boolean
   /** Deterministic choices of edit positions. */
   readonly random: () => number
+  /** Write tracked suggestions into an existing clause instead of a paragraph of one's own. */
+  readonly suggests?: SuggestionEdits
+}
+
+/** Where and as whom a writer makes its edits as tracked suggestions. */
+export interface SuggestionEdits {
+  /** Index in the body of the clause whose first paragraph the writer suggests into first. */
+  readonly clause: number
+  /**
+   * Edits the writer makes in one paragraph before it moves on to the next clause's. Every
+   * edit leaves items (tombstones, format boundaries) in the paragraph for good, and the cost of
+   * judging a suggestion grows with them: this bounds a paragraph's history, so the figures do
+   * not depend on how long the run lasts.
+   */
+  readonly editsPerClause: number
+  /** Who the suggestion is recorded under: must be the server's principal for the connection. */
+  readonly author: { readonly userId: string; readonly name: string; readonly organisation?: string }
 }
 
 export class LoadClient {
@@ -72,6 +97,13 @@ export class LoadClient {
   #isSynced = false
   #isClosing = false
   #paragraph: Y.XmlText | null = null
+  /** The one suggestion a suggesting writer's insertions belong to, once its first edit made it. */
+  #suggestion: string | null = null
+  /** Characters of suggested text this writer has in its paragraph. */
+  #suggestedLength = 0
+  /** The clause of the paragraph it suggests into, and the edits made there so far. */
+  #clause = 0
+  #editsInClause = 0
   readonly #options: LoadClientOptions
 
   constructor(options: LoadClientOptions) {
@@ -86,10 +118,11 @@ export class LoadClient {
     this.socket.on('open', () => this.#send(encodeSync(SYNC_STEP_1, Y.encodeStateVector(this.doc))))
     this.socket.on('message', (data: Buffer) => this.#receive(data))
     this.socket.on('error', () => {})
-    this.socket.on('close', (code) => {
+    this.socket.on('close', (code, reason) => {
       if (this.#isClosing) return
       const closes = options.counters.unexpectedCloses
       closes.set(code, (closes.get(code) ?? 0) + 1)
+      options.counters.closeReasons.set(code, reason.toString())
     })
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin !== REMOTE) this.#send(encodeSync(SYNC_UPDATE, update))
@@ -144,8 +177,9 @@ export class LoadClient {
     }
   }
 
-  /** Makes one small edit in this client's own paragraph (created by the first edit). */
+  /** Makes one small edit in this client's own paragraph (created by the first edit), or suggests one. */
   edit(): void {
+    if (this.#options.suggests) return this.#suggest(this.#options.suggests)
     const random = this.#options.random
     this.doc.transact(() => {
       if (!this.#paragraph) {
@@ -162,8 +196,81 @@ export class LoadClient {
     })
   }
 
+  /**
+   * Inserts a marker at a random place of the clause's first paragraph (in the middle of
+   * someone else's words as often as into its own), marked as this client's suggestion and
+   * carrying on the formatting of the character before it, as an editor does (Yjs gives
+   * inserted text exactly the attributes it is given: leaving out `bold` in bold text would
+   * unformat it, which a suggester may not); the first edit also records the suggestion. Past
+   * `MAX_TEXT_LENGTH` of suggested text it first removes as much of its own suggested text,
+   * which a suggester may.
+   */
+  #suggest({ clause, editsPerClause, author }: SuggestionEdits): void {
+    const random = this.#options.random
+    this.doc.transact(() => {
+      if (this.#suggestion === null) {
+        this.#clause = clause
+        this.#paragraph = firstParagraphOf(this.doc, clause)
+        this.#suggestion = suggestionId(this.doc.clientID, 1)
+        const record: SuggestionRecord = { authorId: author.userId, authorName: author.name, organisation: author.organisation ?? '', createdAt: Date.now() }
+        getSuggestions(this.doc).set(this.#suggestion, record)
+      } else if (this.#editsInClause >= editsPerClause) {
+        // The suggested text stays where it is; the same suggestion goes on in the next clause.
+        this.#clause = (this.#clause + 1) % getBody(this.doc).length
+        this.#paragraph = firstParagraphOf(this.doc, this.#clause)
+        this.#suggestedLength = 0
+        this.#editsInClause = 0
+      }
+      this.#editsInClause++
+      const text = this.#paragraph!
+      const id = this.#suggestion
+      const insertion = `#t${this.doc.clientID}:${now().toFixed(3)}; `
+      if (this.#suggestedLength > MAX_TEXT_LENGTH) this.#suggestedLength -= deleteSuggestedText(text, id, insertion.length)
+      const at = Math.floor(random() * (text.length + 1))
+      text.insert(at, insertion, { ...formattingBefore(text, at), [SUGGESTION_MARK.insertion]: { id } })
+      this.#suggestedLength += insertion.length
+    })
+  }
+
   close(): void {
     this.#isClosing = true
     this.socket.close()
   }
+}
+
+/** The text of the first paragraph of the `index`th clause of the body. */
+function firstParagraphOf(doc: Y.Doc, index: number): Y.XmlText {
+  const clause = getBody(doc).get(index)
+  const paragraph = clause instanceof Y.XmlElement ? clause.toArray().find((node) => node instanceof Y.XmlElement && node.nodeName === 'paragraph') : undefined
+  const text = paragraph instanceof Y.XmlElement ? paragraph.get(0) : undefined
+  if (!(text instanceof Y.XmlText)) throw new Error(`the document has no paragraph in clause ${index} to suggest into (it has ${getBody(doc).length} clauses)`)
+  return text
+}
+
+type DeltaOp = { insert: unknown; attributes?: Record<string, unknown> }
+
+/** The formatting attributes of the character before `index` (none at the start). */
+function formattingBefore(text: Y.XmlText, index: number): Record<string, unknown> {
+  let offset = 0
+  for (const op of text.toDelta() as DeltaOp[]) {
+    offset += typeof op.insert === 'string' ? op.insert.length : 1
+    if (offset >= index) return index > 0 ? { ...op.attributes } : {}
+  }
+  return {}
+}
+
+/** Deletes up to `length` characters of the first run of text marked as suggestion `id`; returns how many. */
+function deleteSuggestedText(text: Y.XmlText, id: string, length: number): number {
+  let offset = 0
+  for (const op of text.toDelta() as DeltaOp[]) {
+    const runLength = typeof op.insert === 'string' ? op.insert.length : 1
+    const mark = op.attributes?.[SUGGESTION_MARK.insertion] as { id?: unknown } | undefined
+    if (typeof op.insert === 'string' && mark?.id === id) {
+      const count = Math.min(length, runLength)
+      text.delete(offset, count)
+      return count
+    }
+    offset += runLength
+  }
+  return 0
 }

@@ -16,6 +16,8 @@ export interface LoadStats {
   /** CPU time of all workers together, µs. */
   readonly cpuUs: number
   readonly unexpectedCloses: Map<number, number>
+  /** The last reason the server gave for each close code since the clients connected. */
+  readonly closeReasons: Map<number, string>
   readonly openClients: number
 }
 
@@ -50,13 +52,21 @@ export class LoadWorkerPool {
     return results.reduce((sum, r) => sum + r.sent, 0)
   }
 
+  /** The first worker's first writer makes one edit; resolves with 1, or 0 if it has no open writer. */
+  async editOnce(): Promise<number> {
+    const { sent } = await this.workers[0]!.request<{ sent: number }>('editOnce')
+    return sent
+  }
+
   async stats(reset = false): Promise<LoadStats> {
     const all = await Promise.all(this.workers.map((w) => w.request<WorkerStats>('stats', { reset })))
     const latency = new LatencyHistogram()
     const unexpectedCloses = new Map<number, number>()
+    const closeReasons = new Map<number, string>()
     for (const s of all) {
       latency.merge(s.latency)
       for (const [code, n] of s.unexpectedCloses) unexpectedCloses.set(code, (unexpectedCloses.get(code) ?? 0) + n)
+      for (const [code, reason] of s.closeReasons) closeReasons.set(code, reason)
     }
     return {
       sent: all.reduce((sum, s) => sum + s.sent, 0),
@@ -64,6 +74,7 @@ export class LoadWorkerPool {
       latency,
       cpuUs: all.reduce((sum, s) => sum + s.cpuUs, 0),
       unexpectedCloses,
+      closeReasons,
       openClients: all.reduce((sum, s) => sum + s.openClients, 0),
     }
   }

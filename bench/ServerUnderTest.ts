@@ -25,9 +25,20 @@ const MODULES: Record<ServerKind, string> = {
   relay: new URL('./relayServer.ts', import.meta.url).pathname,
 }
 
+/**
+ * Concordat's referee policy in a run: `open` (anonymous editors, nothing validated; scenarios
+ * 1–4), or one fixed member as `editor` or `suggester` with the member policy's validator
+ * (the suggesting scenario; see `fixedRolePolicy.ts`).
+ */
+export type ConcordatPolicy = 'open' | 'editor' | 'suggester'
+
 export interface ServerStartOptions {
   /** Where to write a CPU profile of the measured window(s); no profiling when absent. */
   readonly profileFile?: string
+  /** Concordat only: its referee policy (default `open`). */
+  readonly policy?: ConcordatPolicy
+  /** Concordat only: a document (one Yjs update in `file`) stored as `room`'s state before it starts serving. */
+  readonly seed?: { readonly room: string; readonly file: string }
 }
 
 export class ServerUnderTest {
@@ -46,11 +57,15 @@ export class ServerUnderTest {
   }
 
   static async start(kind: ServerKind, options: ServerStartOptions = {}): Promise<ServerUnderTest> {
+    if (kind !== 'concordat' && (options.policy || options.seed)) throw new Error(`only Concordat takes a policy or a seed, not ${kind}`)
     const dataDir = kind === 'concordat' ? mkdtempSync(join(tmpdir(), 'concordat-bench-')) : null
+    const env: Record<string, string> = dataDir ? { BENCH_DATA_DIR: dataDir } : {}
+    if (options.policy) env.BENCH_POLICY = options.policy
+    if (options.seed) Object.assign(env, { BENCH_SEED_ROOM: options.seed.room, BENCH_SEED_FILE: options.seed.file })
     const child = new ForkedChild({
-      name: kind,
+      name: options.policy ? `${kind}-${options.policy}` : kind,
       module: MODULES[kind],
-      env: dataDir ? { BENCH_DATA_DIR: dataDir } : {},
+      env,
       // BENCH_SERVER_NODE_FLAGS, e.g. "--trace-gc", for diagnosis.
       nodeFlags: ['--expose-gc', ...(process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean)],
     })

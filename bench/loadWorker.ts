@@ -11,13 +11,15 @@ import { getBody } from '../shared/ydoc/schema.ts'
 import { answerRequests } from './ForkedChild.ts'
 import { LatencyHistogram } from './LatencyHistogram.ts'
 import { randomFrom } from './contractDocument.ts'
-import { LoadClient, type ReceiveCounters, now } from './LoadClient.ts'
+import { LoadClient, type ReceiveCounters, type SuggestionEdits, now } from './LoadClient.ts'
 
 /** One client this worker is to hold. */
 export interface ClientSpec {
   readonly room: string
   /** Edits per second while editing; 0 for a client that only receives. */
   readonly editsPerSecond: number
+  /** A writer that makes its edits as tracked suggestions in an existing clause (see LoadClient). */
+  readonly suggests?: SuggestionEdits
 }
 
 export interface ConnectArgs {
@@ -36,6 +38,8 @@ export interface WorkerStats {
   /** This worker's own CPU time (µs, user + system) since the last reset. */
   readonly cpuUs: number
   readonly unexpectedCloses: Array<[number, number]>
+  /** The last reason given for each close code since the clients connected (not reset by `reset`). */
+  readonly closeReasons: Array<[number, string]>
   readonly openClients: number
 }
 
@@ -52,7 +56,7 @@ const workerIndex = Number(process.env.BENCH_WORKER_INDEX ?? 0)
 
 const random = randomFrom(1000 + workerIndex)
 
-let counters: ReceiveCounters = { received: 0, latency: new LatencyHistogram(), unexpectedCloses: new Map() }
+let counters: ReceiveCounters = { received: 0, latency: new LatencyHistogram(), unexpectedCloses: new Map(), closeReasons: new Map() }
 let clients: Array<{ client: LoadClient; spec: ClientSpec }> = []
 let sent = 0
 let cpuAtReset = process.cpuUsage()
@@ -66,7 +70,7 @@ async function connect({ serverUrl, clients: specs, concurrency = 64, appliesUpd
   const openOne = async () => {
     while (next < specs.length) {
       const spec = specs[next++]!
-      const client = new LoadClient({ url: roomUrl(serverUrl, spec.room), counters, appliesUpdates, random })
+      const client = new LoadClient({ url: roomUrl(serverUrl, spec.room), counters, appliesUpdates, random, suggests: spec.suggests })
       clients.push({ client, spec })
       await client.synced
     }
@@ -109,6 +113,15 @@ function edit({ durationMs }: { durationMs: number }): Promise<{ sent: number }>
   })
 }
 
+/** This worker's first writer makes one edit now (a room's first edit, measured alone). */
+function editOnce(): { sent: number } {
+  const writer = clients.find(({ spec, client }) => spec.editsPerSecond > 0 && client.isOpen)
+  if (!writer) return { sent: 0 }
+  writer.client.edit()
+  sent++
+  return { sent: 1 }
+}
+
 function stats({ reset }: { reset?: boolean }): WorkerStats {
   const cpu = process.cpuUsage(cpuAtReset)
   const result: WorkerStats = {
@@ -117,6 +130,7 @@ function stats({ reset }: { reset?: boolean }): WorkerStats {
     latency: counters.latency.counts,
     cpuUs: cpu.user + cpu.system,
     unexpectedCloses: [...counters.unexpectedCloses],
+    closeReasons: [...counters.closeReasons],
     openClients: clients.filter(({ client }) => client.isOpen).length,
   }
   if (reset) {
@@ -139,7 +153,7 @@ async function closeAll(): Promise<void> {
   await Promise.race([Promise.all(closing), timeout])
   for (const { client } of clients) client.doc.destroy()
   clients = []
-  counters = { received: 0, latency: new LatencyHistogram(), unexpectedCloses: new Map() }
+  counters = { received: 0, latency: new LatencyHistogram(), unexpectedCloses: new Map(), closeReasons: new Map() }
 }
 
 /** Opens one fresh client in `room`, waits for its sync step 2, applies it, keeps it open. */
@@ -177,4 +191,4 @@ async function touch({ serverUrl, room }: { serverUrl: string; room: string }): 
   client.doc.destroy()
 }
 
-answerRequests({ connect, edit, stats, closeAll, join, seed, touch })
+answerRequests({ connect, edit, editOnce, stats, closeAll, join, seed, touch })

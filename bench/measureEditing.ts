@@ -41,6 +41,24 @@ export interface EditingMeasurement {
   readonly serverThreadCpuMs: Record<string, number>
   /** Group commits in the window (Concordat with BENCH_TRACE_WAL=1 only). */
   readonly commits: CommitTrace | null
+  /** The referee's validate hook in the window (Concordat started with a policy only). */
+  readonly validation: ValidationTrace | null
+}
+
+/** Calls of Concordat's validate hook over a window and the CPU spent inside them. */
+export interface ValidationTrace {
+  readonly calls: number
+  readonly cpuUsPerCall: number
+}
+
+type Validation = { calls: number; cpuUs: number }
+
+function validationBetween(before: Record<string, unknown> | null, after: Record<string, unknown> | null): ValidationTrace | null {
+  const a = before?.validation as Validation | undefined
+  const b = after?.validation as Validation | undefined
+  if (!a || !b) return null
+  const calls = b.calls - a.calls
+  return { calls, cpuUsPerCall: calls > 0 ? (b.cpuUs - a.cpuUs) / calls : 0 }
 }
 
 /** Concordat's group commits over a window, from its diagnostic wrapper. */
@@ -116,6 +134,7 @@ export async function measureEditing(
     serverLoopDelayMaxMs: after.loopDelayMaxMs,
     serverThreadCpuMs: Object.fromEntries([...threadsAfter].map(([name, ms]) => [name, ms - (threadsBefore.get(name) ?? 0)]).filter(([, ms]) => (ms as number) > 0)),
     commits: commitsBetween(before.extra, after.extra),
+    validation: validationBetween(before.extra, after.extra),
     unexpectedCloses: Object.fromEntries([...received.unexpectedCloses].map(([code, n]) => [String(code), n])),
   }
 }

@@ -1,13 +1,21 @@
 /**
  * Printing the scenario tables and judging Concordat's targets against the other two servers
- * measured in the same run.
+ * measured in the same run (and, for suggesting, against Concordat's own editor run).
  */
-import type { ServerKind } from './ServerUnderTest.ts'
+import type { ConcordatPolicy, ServerKind } from './ServerUnderTest.ts'
 import { SERVER_LABELS } from './ServerUnderTest.ts'
-import type { ColdJoinResult, FanOutResult, ManyRoomsResult } from './scenarios.ts'
+import type { ColdJoinResult, FanOutResult, ManyRoomsResult, SuggestingResult } from './scenarios.ts'
 import { type BrowserResult, percentile } from './browserScenario.ts'
 
 export type ByServer<T> = Partial<Record<ServerKind, T>>
+export type ByPolicy<T> = Partial<Record<ConcordatPolicy, T>>
+
+/** What each of Concordat's policies is, in the suggesting table. */
+export const POLICY_LABELS: Record<ConcordatPolicy, string> = {
+  editor: 'editor (validateByRole)',
+  suggester: 'suggester (validateByRole: checkSuggestions)',
+  open: 'open policy (validates nothing)',
+}
 
 export interface Target {
   readonly name: string
@@ -18,8 +26,8 @@ export interface Target {
   /** Concordat's figure divided by the comparison server's (by the limit, for a fixed limit). */
   readonly ratio: number
   readonly allowedRatio: number
-  /** The server compared with, or null for a fixed limit. */
-  readonly against: ServerKind | null
+  /** The server compared with, Concordat's own run under another policy, or null for a fixed limit. */
+  readonly against: ServerKind | ConcordatPolicy | null
   readonly isMet: boolean
 }
 
@@ -199,12 +207,49 @@ export function printBrowser(result: BrowserResult): string {
   ].join('\n')
 }
 
+/** Scenario 6: Concordat's CPU per edit under each policy, for the same suggestion-shaped edits. */
+export function printSuggesting(results: ByPolicy<SuggestingResult>, settings: { suggestWriters: number; suggestRate: number; suggestEditsPerClause: number; seconds: number }): string {
+  const any = Object.values(results)[0]
+  const rows = Object.entries(results).map(([policy, r]) => [
+    POLICY_LABELS[policy as ConcordatPolicy],
+    String(r.editsSent),
+    `${r.deliveries}/${r.expectedDeliveries}`,
+    serverCpuColumn(r),
+    fixed(r.cpuUsPerEdit, 1),
+    fixed(r.userCpuUsPerEdit, 1),
+    `${fixed(r.validateUsPerCall, 1)} (${r.validation?.calls ?? '—'})`,
+    fixed(r.firstEditCpuMs, 1),
+    fixed(r.latencyP50Ms),
+    fixed(r.latencyP99Ms),
+    ...machineColumns(r),
+  ])
+  const ratios = ([['suggester', 'editor'], ['editor', 'open'], ['suggester', 'open']] as const).flatMap(([a, b]) => {
+    const x = results[a]
+    const y = results[b]
+    if (!x || !y) return []
+    const hook = x.validateUsPerCall !== null && y.validateUsPerCall !== null && y.validateUsPerCall > 0 ? `,  validate hook ${fixed(x.validateUsPerCall / y.validateUsPerCall)}×` : ''
+    return [`    ${a}/${b}: CPU per edit ${fixed(x.cpuUsPerEdit / y.cpuUsPerEdit)}×,  user CPU per edit ${fixed(x.userCpuUsPerEdit / y.userCpuUsPerEdit)}×${hook}`]
+  })
+  return [
+    `Scenario 6 — suggesting: Concordat alone, a ${any?.seedBytes ?? '?'}-byte 300-clause contract in one room, ${settings.suggestWriters} writers × ${settings.suggestRate} edits/s, ${settings.seconds} s measured`,
+    `  every run sends the same edits: text inserted into a paragraph of the writer's own, marked as its own suggestion, ${settings.suggestEditsPerClause} edits per paragraph before the next clause; only the role the server gives the writers differs`,
+    table(['policy', 'edits', 'delivered/expected', 'server CPU ms (kernel/other threads)', 'CPU µs/edit', 'user CPU µs/edit', 'validate hook µs/call (calls)', 'first edit CPU ms', 'p50 ms', 'p99 ms', 'server loop lag p99/max ms', 'load CPU %', 'machine %', 'others % (idle before)', 'closes'], rows),
+    ...(ratios.length ? ['  ratios', ...ratios] : []),
+    "  (the validate hook's figure leaves out the suggester's second apply of each update, into the room's shadow copy, which the CPU per edit includes)",
+  ].join('\n')
+}
+
+/** The suggesting scenario's section when it could not run. */
+export function printSuggestingSkipped(reason: string): string {
+  return `Scenario 6 — suggesting: not run: ${reason}`
+}
+
 /** The browser scenario's section when it could not run here. */
 export function printBrowserSkipped(reason: string): string {
   return `Scenario 5 — browser: not run: ${reason}`
 }
 
-function target(name: string, concordat: number, other: number, allowedRatio: number, against: ServerKind, unit: string): Target {
+function target(name: string, concordat: number, other: number, allowedRatio: number, against: ServerKind | ConcordatPolicy, unit: string): Target {
   const ratio = concordat / other
   return { name, concordat, limit: other * allowedRatio, unit, ratio, allowedRatio, against, isMet: ratio <= allowedRatio }
 }
@@ -217,7 +262,13 @@ function fixedLimit(name: string, concordat: number, limit: number, unit: string
 }
 
 /** Concordat's targets, for the scenarios and servers that were run. */
-export function judgeTargets(fanOut: Record<number, ByServer<FanOutResult>>, manyRooms: ByServer<ManyRoomsResult> | null, coldJoin: ByServer<ColdJoinResult> | null, browser: BrowserResult | null): Target[] {
+export function judgeTargets(
+  fanOut: Record<number, ByServer<FanOutResult>>,
+  manyRooms: ByServer<ManyRoomsResult> | null,
+  coldJoin: ByServer<ColdJoinResult> | null,
+  suggesting: ByPolicy<SuggestingResult> | null,
+  browser: BrowserResult | null,
+): Target[] {
   const targets: Target[] = []
   for (const [clients, results] of Object.entries(fanOut)) {
     if (results.concordat && results.relay) {
@@ -229,6 +280,9 @@ export function judgeTargets(fanOut: Record<number, ByServer<FanOutResult>>, man
   }
   if (coldJoin?.concordat && coldJoin.reference) {
     targets.push(target('cold join: CPU per join ≤ 0.5× the reference', coldJoin.concordat.meanCpuMs, coldJoin.reference.meanCpuMs, 0.5, 'reference', 'ms'))
+  }
+  if (suggesting?.suggester && suggesting.editor) {
+    targets.push(target('suggester validation ≤ 2× editor (CPU per edit, 300-clause contract)', suggesting.suggester.cpuUsPerEdit, suggesting.editor.cpuUsPerEdit, 2, 'editor', 'µs'))
   }
   if (browser && browser.opens.length > 0) {
     targets.push(fixedLimit(`browser: ${browser.clauses}-clause contract interactive ≤ ${BROWSER_OPEN_LIMIT_MS / 1000} s (slowest of ${browser.opens.length} opens)`, browser.interactiveMaxMs, BROWSER_OPEN_LIMIT_MS, 'ms'))

@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: Concordat's sync server against the reference `@y/websocket-server` and a
- * bare `ws` relay, side by side in one run on one machine, under the same load; and Concordat
- * alone in headless Chromium, opening a 300-clause contract and typing into it.
+ * bare `ws` relay, side by side in one run on one machine, under the same load; Concordat
+ * alone under three referee policies, writers suggesting into a 300-clause contract (the cost
+ * of judging a suggester's update); and Concordat alone in headless Chromium, opening that
+ * contract and typing into it.
  *
  * Each server runs as a child process of its own, started afresh for every scenario; the load
  * comes from separate worker processes speaking the y-websocket protocol with real Y.Docs.
@@ -20,9 +22,9 @@ import { fileURLToPath } from 'node:url'
 import { killAllChildren, killChildrenOnExit } from './ForkedChild.ts'
 import { LoadWorkerPool } from './LoadWorkerPool.ts'
 import { type BrowserResult, browserUnavailable, runBrowser } from './browserScenario.ts'
-import { type ByServer, judgeTargets, printBrowser, printBrowserSkipped, printColdJoin, printFanOut, printManyRooms, printTargets } from './report.ts'
-import { type ColdJoinResult, type FanOutResult, type ManyRoomsResult, runColdJoin, runFanOut, runManyRooms, writeSeedContract } from './scenarios.ts'
-import { type ServerKind, ServerUnderTest, SERVER_LABELS } from './ServerUnderTest.ts'
+import { type ByPolicy, type ByServer, POLICY_LABELS, judgeTargets, printBrowser, printBrowserSkipped, printColdJoin, printFanOut, printManyRooms, printSuggesting, printSuggestingSkipped, printTargets } from './report.ts'
+import { type ColdJoinResult, type FanOutResult, type ManyRoomsResult, type SuggestingResult, SUGGESTING_ROOM, runColdJoin, runFanOut, runManyRooms, runSuggesting, writeSeedContract } from './scenarios.ts'
+import { type ConcordatPolicy, type ServerKind, ServerUnderTest, SERVER_LABELS } from './ServerUnderTest.ts'
 import { loadBenchSettings } from './settings.ts'
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url))
@@ -38,6 +40,8 @@ const errors: Array<{ scenario: string; server: ServerKind; error: string }> = [
 const fanOut: Record<number, ByServer<FanOutResult>> = {}
 let manyRooms: ByServer<ManyRoomsResult> | null = null
 let coldJoin: ByServer<ColdJoinResult> | null = null
+/** The suggesting scenario's figures by policy, or why it did not run. */
+let suggesting: ByPolicy<SuggestingResult> | { readonly skipped: string } | null = null
 /** The browser scenario's figures, or why it did not run. */
 let browser: BrowserResult | { readonly skipped: string } | null = null
 const sections: string[] = []
@@ -67,26 +71,71 @@ function log(line: string): void {
   console.log(`[${seconds} s] ${line}`)
 }
 
-/** Runs `scenario` against every server in turn, each a fresh process; a failure is recorded, not fatal. */
-async function eachServer<T>(name: string, load: LoadWorkerPool, scenario: (server: ServerUnderTest) => Promise<T>, describe: (result: T) => string): Promise<ByServer<T>> {
-  const results: ByServer<T> = {}
-  for (const kind of settings.servers) {
+/**
+ * Runs `scenario` once per entry of `runs`, each against a fresh server process started by
+ * `start`; a failure is recorded (as `errorName(run)` on `server(run)`), not fatal.
+ */
+async function eachRun<K extends string, T>(
+  name: string,
+  load: LoadWorkerPool,
+  runs: readonly K[],
+  { start, label, server: kindOf, errorName }: { start: (run: K) => Promise<ServerUnderTest>; label: (run: K) => string; server: (run: K) => ServerKind; errorName: (run: K) => string },
+  scenario: (server: ServerUnderTest, run: K) => Promise<T>,
+  describe: (result: T) => string,
+): Promise<Partial<Record<K, T>>> {
+  const results: Partial<Record<K, T>> = {}
+  for (const run of runs) {
     let server: ServerUnderTest | null = null
     try {
-      server = await ServerUnderTest.start(kind, { profileFile: profileDir && join(profileDir, `${name}-${kind}.cpuprofile`) })
-      const result = await scenario(server)
-      results[kind] = result
-      log(`${name} · ${SERVER_LABELS[kind]}: ${describe(result)}`)
+      server = await start(run)
+      const result = await scenario(server, run)
+      results[run] = result
+      log(`${name} · ${label(run)}: ${describe(result)}`)
     } catch (error) {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error)
-      errors.push({ scenario: name, server: kind, error: message })
-      log(`${name} · ${SERVER_LABELS[kind]}: FAILED — ${message}`)
+      errors.push({ scenario: errorName(run), server: kindOf(run), error: message })
+      log(`${name} · ${label(run)}: FAILED — ${message}`)
       await load.closeAll().catch(() => {})
     } finally {
       await server?.stop()
     }
   }
   return results
+}
+
+/** Runs `scenario` against every server in turn, each a fresh process; a failure is recorded, not fatal. */
+function eachServer<T>(name: string, load: LoadWorkerPool, scenario: (server: ServerUnderTest) => Promise<T>, describe: (result: T) => string): Promise<ByServer<T>> {
+  return eachRun(name, load, settings.servers, {
+    start: (kind) => ServerUnderTest.start(kind, { profileFile: profileDir && join(profileDir, `${name}-${kind}.cpuprofile`) }),
+    label: (kind) => SERVER_LABELS[kind],
+    server: (kind) => kind,
+    errorName: () => name,
+  }, scenario, describe)
+}
+
+/** Concordat's policies in the suggesting scenario, in the order they run. */
+const SUGGESTING_POLICIES: readonly ConcordatPolicy[] = ['editor', 'suggester', 'open']
+
+/**
+ * Scenario 6: Concordat alone, once per policy, each a fresh process whose store holds the
+ * 300-clause contract as the room's state.
+ */
+async function suggestingScenario(load: LoadWorkerPool, seed: { file: string; bytes: number }): Promise<void> {
+  if (!settings.servers.includes('concordat')) {
+    suggesting = { skipped: 'BENCH_SERVERS leaves out concordat' }
+    log(`suggesting: not run: ${suggesting.skipped}`)
+    sections.push(printSuggestingSkipped(suggesting.skipped))
+    return
+  }
+  const results = await eachRun('suggesting', load, SUGGESTING_POLICIES, {
+    start: (policy) => ServerUnderTest.start('concordat', { policy, seed: { room: SUGGESTING_ROOM, file: seed.file }, profileFile: profileDir && join(profileDir, `suggesting-${policy}.cpuprofile`) }),
+    label: (policy) => POLICY_LABELS[policy],
+    server: () => 'concordat',
+    errorName: (policy) => `suggesting-${policy}`,
+  }, (server, policy) => runSuggesting(server, load, settings, policy, seed.bytes), (r) =>
+    `${r.cpuUsPerEdit.toFixed(1)} µs/edit, first edit ${r.firstEditCpuMs.toFixed(1)} ms, ${r.deliveries}/${r.expectedDeliveries} delivered`)
+  suggesting = results
+  sections.push(printSuggesting(results, settings))
 }
 
 /**
@@ -125,7 +174,7 @@ async function main(): Promise<void> {
   await reportResults()
 }
 
-/** Scenarios 1–4: the three servers under load from the load processes. */
+/** Scenarios 1–4 (the three servers under load from the load processes) and 6 (Concordat's policies). */
 async function loadScenarios(): Promise<void> {
   const load = await LoadWorkerPool.start(settings.workers)
   try {
@@ -141,13 +190,21 @@ async function loadScenarios(): Promise<void> {
         `${r.cpuUsPerEdit.toFixed(1)} µs/edit, ${r.rssKbPerRoom.toFixed(1)} KB RSS/room`)
       sections.push(printManyRooms(manyRooms, settings))
     }
+    let seed: { file: string; bytes: number } | null = null
+    const seedContract = () => {
+      if (seed === null) {
+        seed = writeSeedContract(scratch)
+        log(`seed contract is ${seed.bytes} bytes`)
+      }
+      return seed
+    }
     if (settings.scenarios.includes('coldJoin')) {
-      const seed = writeSeedContract(scratch)
-      log(`cold join: seed contract is ${seed.bytes} bytes`)
-      coldJoin = await eachServer('cold-join', load, (server) => runColdJoin(server, load, settings, seed), (r) =>
+      const contract = seedContract()
+      coldJoin = await eachServer('cold-join', load, (server) => runColdJoin(server, load, settings, contract), (r) =>
         `${r.meanCpuMs.toFixed(2)} ms/join (first ${r.firstCpuMs.toFixed(2)}, median ${r.medianCpuMs.toFixed(2)})`)
       sections.push(printColdJoin(coldJoin))
     }
+    if (settings.scenarios.includes('suggesting')) await suggestingScenario(load, seedContract())
   } finally {
     await load.stop()
   }
@@ -157,7 +214,7 @@ async function loadScenarios(): Promise<void> {
 async function reportResults(): Promise<void> {
   const codeAtEnd = codeVersion()
   if (codeAtEnd !== codeAtStart) console.log(`\nWARNING: the server code changed during the run (${codeAtStart} → ${codeAtEnd}); the scenarios did not all measure the same code.`)
-  const targets = judgeTargets(fanOut, manyRooms, coldJoin, browser !== null && !('skipped' in browser) ? browser : null)
+  const targets = judgeTargets(fanOut, manyRooms, coldJoin, suggesting !== null && !('skipped' in suggesting) ? suggesting : null, browser !== null && !('skipped' in browser) ? browser : null)
   console.log(`\n${sections.join('\n\n')}\n\n${printTargets(targets)}`)
   if (errors.length) console.log(`\n${errors.length} run(s) failed: ${errors.map((e) => `${e.scenario}/${e.server}`).join(', ')}`)
 
@@ -173,6 +230,7 @@ async function reportResults(): Promise<void> {
     fanOut,
     manyRooms,
     coldJoin,
+    suggesting,
     browser,
     targets,
     errors,

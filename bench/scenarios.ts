@@ -1,15 +1,17 @@
 /**
- * The four scenarios, each run against one server at a time with the same parameters:
- * fan-out in one big room, many small rooms (which also gives memory per loaded room), and
- * cold joins of a large contract.
+ * The load scenarios, each run against one server at a time with the same parameters:
+ * fan-out in one big room, many small rooms (which also gives memory per loaded room), cold
+ * joins of a large contract; and Concordat alone under three referee policies, its writers
+ * suggesting into a large contract (what judging a suggester's update costs).
  */
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { encodeContractDocument } from './contractDocument.ts'
+import { BENCH_MEMBER } from './fixedRolePolicy.ts'
 import { waitForQuietMachine } from './machineCpu.ts'
-import type { LoadWorkerPool } from './LoadWorkerPool.ts'
+import type { LoadStats, LoadWorkerPool } from './LoadWorkerPool.ts'
 import { type EditingMeasurement, measureEditing } from './measureEditing.ts'
-import { ServerUnderTest } from './ServerUnderTest.ts'
+import { type ConcordatPolicy, ServerUnderTest } from './ServerUnderTest.ts'
 import type { BenchSettings } from './settings.ts'
 
 export interface FanOutResult extends EditingMeasurement {
@@ -136,5 +138,90 @@ export async function runColdJoin(server: ServerUnderTest, load: LoadWorkerPool,
     syncStep2Bytes: last.bytes,
     bodyLength: last.bodyLength,
     idleMachinePercent,
+  }
+}
+
+/** The room of the suggesting scenario; its stored state is the seeded contract. */
+export const SUGGESTING_ROOM = 'suggesting-300'
+
+/** Clauses of the seeded contract (`buildContractDocument`'s default). */
+const CONTRACT_CLAUSES = 300
+
+export interface SuggestingResult extends EditingMeasurement {
+  readonly policy: ConcordatPolicy
+  readonly writers: number
+  readonly editsPerSecond: number
+  readonly editsPerClause: number
+  readonly seedBytes: number
+  /** Server CPU µs per edit received (each one also sent on to the other writers). */
+  readonly cpuUsPerEdit: number
+  /**
+   * The user-space part of it. Validation is all user-space work; the kernel's part (fsync of
+   * the write-ahead log, socket writes) is the same work in every run but varies with how busy
+   * the machine is.
+   */
+  readonly userCpuUsPerEdit: number
+  /** CPU µs inside the validate hook per call, timed in the server (`validation.calls` calls). */
+  readonly validateUsPerCall: number | null
+  /**
+   * Server CPU of the room's first edit, made alone before the warm-up: cold code, and for a
+   * suggester the shadow copy of the whole contract that the first judged update builds.
+   */
+  readonly firstEditCpuMs: number
+}
+
+/**
+ * Fails the run if any writer's socket was closed (a refused edit closes it with 4409): every
+ * edit must have been accepted, or the CPU per edit would count work the server never finished.
+ */
+function assertAllAccepted(stats: LoadStats, writers: number, when: string): void {
+  if (stats.openClients === writers && stats.closeReasons.size === 0) return
+  const reasons = [...stats.closeReasons].map(([code, reason]) => `${code} “${reason}”`).join(', ')
+  throw new Error(`${when}: ${writers - stats.openClients} of ${writers} writers' sockets were closed by the server (${reasons || 'no reason given'}); the edits were not all accepted`)
+}
+
+/**
+ * Scenario 6: the seeded 300-clause contract in one room, `settings.suggestWriters` writers
+ * each suggesting into the first paragraph of a clause of its own (spread over the contract) at
+ * `settings.suggestRate` edits/s, moving on to the next clause every
+ * `settings.suggestEditsPerClause` edits: each edit inserts its marker, marked as the writer's
+ * own suggestion, at a random place of the paragraph (see `LoadClient`), whatever `policy` the
+ * server runs, so the runs differ only in how the server judges the same updates. The room's
+ * first edit is measured alone; then warm-up and window as in the other editing scenarios.
+ */
+export async function runSuggesting(server: ServerUnderTest, load: LoadWorkerPool, settings: BenchSettings, policy: ConcordatPolicy, seedBytes: number): Promise<SuggestingResult> {
+  const writers = settings.suggestWriters
+  const specs = Array.from({ length: writers }, (_, i) => ({
+    room: SUGGESTING_ROOM,
+    editsPerSecond: settings.suggestRate,
+    suggests: { clause: Math.floor((i * CONTRACT_CLAUSES) / writers), editsPerClause: settings.suggestEditsPerClause, author: BENCH_MEMBER },
+  }))
+  // One writer per worker while there are workers; every writer applies what it receives.
+  await load.connect(server.url, specs, (i) => i, true)
+  await load.stats(true)
+
+  const before = await server.stats()
+  const sent = await load.editOnce()
+  if (sent !== 1) throw new Error('no writer could make the first edit')
+  await load.drain(sent * (writers - 1))
+  // Let the server finish what the edit set off (the group commit, the other sockets' writes).
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  const after = await server.stats()
+  assertAllAccepted(await load.stats(true), writers, 'the first edit')
+
+  const measured = await measureEditing(server, load, { warmupSeconds: settings.warmupSeconds, seconds: settings.seconds, receiversPerEdit: writers - 1, maxQuietWaitMs: settings.maxQuietWaitMs })
+  assertAllAccepted(await load.stats(), writers, 'the warm-up or the measured window')
+  await load.closeAll()
+  return {
+    policy,
+    writers,
+    editsPerSecond: settings.suggestRate,
+    editsPerClause: settings.suggestEditsPerClause,
+    seedBytes,
+    ...measured,
+    cpuUsPerEdit: (measured.serverCpuMs * 1000) / measured.editsSent,
+    userCpuUsPerEdit: ((measured.serverCpuMs - measured.serverSystemCpuMs) * 1000) / measured.editsSent,
+    validateUsPerCall: measured.validation?.cpuUsPerCall ?? null,
+    firstEditCpuMs: ServerUnderTest.cpuUsBetween(before, after) / 1000,
   }
 }

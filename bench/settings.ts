@@ -4,8 +4,8 @@
  */
 import { SERVER_KINDS, type ServerKind } from './ServerUnderTest.ts'
 
-export type ScenarioName = 'fanOut' | 'manyRooms' | 'coldJoin' | 'browser'
-export const SCENARIO_NAMES: readonly ScenarioName[] = ['fanOut', 'manyRooms', 'coldJoin', 'browser']
+export type ScenarioName = 'fanOut' | 'manyRooms' | 'coldJoin' | 'suggesting' | 'browser'
+export const SCENARIO_NAMES: readonly ScenarioName[] = ['fanOut', 'manyRooms', 'coldJoin', 'suggesting', 'browser']
 
 export interface BenchSettings {
   readonly isQuick: boolean
@@ -23,6 +23,14 @@ export interface BenchSettings {
   /** Rooms of two clients in the many-rooms scenario (`BENCH_ROOMS`), edits/s per client (`BENCH_ROOM_RATE`). */
   readonly rooms: number
   readonly roomRate: number
+  /**
+   * Writers in the suggesting scenario's contract (`BENCH_SUGGEST_WRITERS`), their edits per
+   * second each (`BENCH_SUGGEST_RATE`), and the edits each makes in one clause's paragraph
+   * before moving on to the next (`BENCH_SUGGEST_EDITS_PER_CLAUSE`).
+   */
+  readonly suggestWriters: number
+  readonly suggestRate: number
+  readonly suggestEditsPerClause: number
   /** Cold joins measured per server (`BENCH_JOINS`). */
   readonly joins: number
   /** Measured opens of the 300-clause contract in Chromium (`BENCH_PAGE_OPENS`), after one unmeasured. */
@@ -74,6 +82,9 @@ export function loadBenchSettings(argv: readonly string[], env: NodeJS.ProcessEn
   const isQuick = argv.includes('--quick') || env.BENCH_QUICK === '1'
   const fanOut = env.BENCH_FANOUT_CLIENTS ? env.BENCH_FANOUT_CLIENTS.split(',').map(Number) : [50, 200]
   if (fanOut.some((n) => !Number.isInteger(n) || n < 2)) throw new Error('BENCH_FANOUT_CLIENTS must list whole numbers ≥ 2')
+  const suggestWriters = wholeNumberFrom(env, 'BENCH_SUGGEST_WRITERS', 5)
+  // Each edit is measured by its arrival at the other writers: there must be one.
+  if (suggestWriters < 2) throw new Error('BENCH_SUGGEST_WRITERS must be at least 2')
   return {
     isQuick,
     seconds: numberFrom(env, 'BENCH_SECONDS', isQuick ? 2 : 15),
@@ -84,6 +95,9 @@ export function loadBenchSettings(argv: readonly string[], env: NodeJS.ProcessEn
     writerRate: numberFrom(env, 'BENCH_WRITER_RATE', 20),
     rooms: numberFrom(env, 'BENCH_ROOMS', isQuick ? 200 : 1000),
     roomRate: numberFrom(env, 'BENCH_ROOM_RATE', 1),
+    suggestWriters,
+    suggestRate: numberFrom(env, 'BENCH_SUGGEST_RATE', 40),
+    suggestEditsPerClause: wholeNumberFrom(env, 'BENCH_SUGGEST_EDITS_PER_CLAUSE', 200),
     joins: numberFrom(env, 'BENCH_JOINS', isQuick ? 5 : 20),
     pageOpens: wholeNumberFrom(env, 'BENCH_PAGE_OPENS', isQuick ? 3 : 5),
     typedChars: wholeNumberFrom(env, 'BENCH_TYPED_CHARS', isQuick ? 100 : 200),
