@@ -5,6 +5,7 @@
  */
 import { type Editor, useEditorState } from '@tiptap/react'
 import { type RefObject, useEffect, useLayoutEffect, useState } from 'react'
+import { CommentIcon } from '../../components/icons.tsx'
 import { clauseAround, passageInClause } from './threadAnchors.ts'
 
 export interface CommentToolbarProps {
@@ -84,7 +85,7 @@ export function SelectionCommentButton({ editor, onComment, frame }: SelectionCo
       title="Comment (Ctrl+Alt+M)"
       aria-label="Comment on the selected text"
     >
-      <span aria-hidden="true">💬</span> Comment
+      <CommentIcon /> Comment
     </button>
   )
 }

@@ -57,6 +57,19 @@ function placeThreads(editor: Editor, threads: Iterable<ThreadView>): PlacedThre
   return placed
 }
 
+/**
+ * Scrolls the side panel (when it scrolls on its own, beside the text) so that `element` is in
+ * sight; never the page, which would take the text away from the passage being read.
+ */
+function revealInPanel(element: Element | null | undefined): void {
+  const box = element?.closest('.side-panel')
+  if (!(element instanceof HTMLElement) || !(box instanceof HTMLElement) || box.scrollHeight <= box.clientHeight) return
+  const top = element.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop
+  const bottom = top + element.offsetHeight
+  if (top < box.scrollTop) box.scrollTop = top - 8
+  else if (bottom > box.scrollTop + box.clientHeight) box.scrollTop = Math.min(top - 8, bottom - box.clientHeight + 8)
+}
+
 /** Whether two ranges share some text, or a caret `a` touches `b`. */
 function overlaps(a: TextRange, b: TextRange): boolean {
   return a.from === a.to ? b.from <= a.from && a.from <= b.to : a.from < b.to && b.from < a.to
@@ -110,12 +123,17 @@ export function CommentsPanel(props: CommentsPanelProps) {
   const groups = groupThreads(shown, places)
   const openCount = placed.filter((each) => each.thread.status === 'open').length
 
-  // The active thread's card comes into view (e.g. after a click on its passage in the text).
+  // The active thread's card comes into view (e.g. after a click on its passage in the text);
+  // else, the threads of the clause the person is reading, as they sit beside it.
   useEffect(() => {
-    if (activeId === null) return
-    const card = list.current?.querySelector(`[data-thread-id="${CSS.escape(activeId)}"]`)
-    card?.scrollIntoView({ block: 'nearest' })
+    if (activeId !== null) revealInPanel(list.current?.querySelector(`[data-thread-id="${CSS.escape(activeId)}"]`))
   }, [activeId])
+  useEffect(() => {
+    if (activeId === null && selection.clauseId !== null) revealInPanel(list.current?.querySelector(`[data-clause-id="${CSS.escape(selection.clauseId)}"]`))
+  }, [activeId, selection.clauseId])
+  useEffect(() => {
+    if (draft !== null) revealInPanel(list.current?.parentElement?.querySelector('.thread-draft'))
+  }, [draft])
 
   const show = (thread: ThreadView) => {
     onActivate(thread.id)
@@ -208,7 +226,7 @@ export function CommentsPanel(props: CommentsPanelProps) {
           <p className="comments-empty">{placed.length === 0 ? 'No comments yet. Select text and choose Comment (Ctrl+Alt+M).' : 'No threads match these filters.'}</p>
         ) : null}
         {groups.clauses.map((group) => (
-          <section key={group.clause.clauseId} className="comment-group" aria-label={`Clause ${group.clause.number} ${group.clause.heading}`}>
+          <section key={group.clause.clauseId} className="comment-group" data-clause-id={group.clause.clauseId} aria-label={`Clause ${group.clause.number} ${group.clause.heading}`}>
             <h3 className="comment-group-clause">
               <span className="outline-number">{group.clause.number}</span> {group.clause.heading || 'Untitled clause'}
             </h3>

@@ -111,10 +111,12 @@ export function ThreadCard({ contractId, placed, isActive, isRelated, userId, ca
                   setEditing(null)
                 }}
               />
+            ) : comment.deleted === true ? (
+              <p className="comment-body comment-deleted">Comment deleted</p>
             ) : (
               <CommentBody body={comment.body} userId={userId} />
             )}
-            {comment.authorId === userId && editing !== comment.id ? (
+            {comment.authorId === userId && editing !== comment.id && comment.deleted !== true ? (
               deleting === comment.id ? (
                 <div className="thread-comment-actions" role="group" aria-label="Delete this comment?">
                   <span>Delete this comment?</span>

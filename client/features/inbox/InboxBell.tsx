@@ -10,6 +10,7 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react'
 import type { InboxItemView, InboxView } from '../../../shared/protocol/comments.ts'
 import { getInbox, markInboxRead } from '../../api/api.ts'
+import { BellIcon } from '../../components/icons.tsx'
 import { relativeTime } from '../suggestions/suggestionRecords.ts'
 import { latestUnread, subscribeUnread } from './unreadCount.ts'
 
@@ -108,7 +109,7 @@ export function InboxBell({ onOpen }: InboxBellProps) {
         aria-label={unread > 0 ? `Inbox, ${unread} unread` : 'Inbox'}
         onClick={() => setOpen(!isOpen)}
       >
-        <span aria-hidden="true">🔔</span>
+        <BellIcon />
         {unread > 0 ? (
           <span className="inbox-count" data-testid="inbox-count" aria-hidden="true">
             {unread}

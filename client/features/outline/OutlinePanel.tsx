@@ -23,6 +23,7 @@ import { type ClauseAt, clauseAt, moveClauseTo, siblingMoveTarget } from '../../
 import { moveClauseInEditor } from '../../../shared/editor/ClauseEditing.ts'
 import { wouldApply } from '../../../shared/editor/ClauseLocking.ts'
 import { getClauses } from '../../../shared/ydoc/schema.ts'
+import { CommentIcon } from '../../components/icons.tsx'
 
 interface OutlineEntry {
   /** Unique among the entries: the clause id, unless (briefly) two clauses share one. */
@@ -356,8 +357,7 @@ export function OutlinePanel({ editor, doc, canReorder = false, openThreads, onC
               </button>
               {threadCount > 0 ? (
                 <span id={countId} className="outline-comments" data-testid="outline-comment-count" title={`${threadCount} open comment ${threadCount === 1 ? 'thread' : 'threads'}`}>
-                  <span aria-hidden="true">💬 </span>
-                  {threadCount}
+                  <CommentIcon /> {threadCount}
                   <span className="visually-hidden"> open comment {threadCount === 1 ? 'thread' : 'threads'}</span>
                 </span>
               ) : null}
@@ -375,7 +375,7 @@ export function OutlinePanel({ editor, doc, canReorder = false, openThreads, onC
                   title={`Comment on ${clauseLabel(entry)} (Ctrl+Alt+M)`}
                   onClick={() => onCommentOnClause(entry.clauseId)}
                 >
-                  <span aria-hidden="true">＋💬</span>
+                  <CommentIcon />+
                 </button>
               ) : null}
             </li>

@@ -1,0 +1,196 @@
+/**
+ * Comment threads in the browser, as the demo's people use them: the purchaser (a commenter)
+ * selects a passage of the fees clause and comments on it; the provider (another browser) sees
+ * the thread arrive live, with the passage highlighted, and replies mentioning the chair through
+ * the @ completion; the chair's inbox bell counts the mention, its item opens the thread, and the
+ * chair resolves it — which the purchaser sees. The provider then starts a providers-only thread:
+ * neither the purchaser nor the chair ever sees it, live or after reloading.
+ */
+import { describe, expect, it } from 'vitest'
+import type { Locator, Page } from 'playwright-core'
+import { SETTLE, contractEditor, signIn, untilStatus, useBrowser } from '../helpers/browser.ts'
+import { DEMO_PASSWORD, startTestServer } from '../helpers/testServer.ts'
+
+const CONTRACT = 'children-homes'
+/** Where the test leaves a picture of the provider's comments panel (not committed). */
+const SCREENSHOT_PATH = '/tmp/concordat-comments.png'
+const FEES_PASSAGE = 'weekly fee stated in the Individual Placement Agreement'
+const DURATION_PASSAGE = 'continues for three years'
+const QUESTION = 'Why 30 days? Our finance team works to https://example.org/terms <b>please</b>'
+const SECRET = 'Providers only: hold firm on the three years'
+const PUBLIC_AFTER = 'A note for everyone on the term'
+
+/** Selects `text` in the contract's text by dragging across it, as a person would. */
+async function selectText(page: Page, text: string): Promise<void> {
+  const box = await contractEditor(page).evaluate((element, wanted) => {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT, {
+      acceptNode: (node) => (node.parentElement?.closest('.collaboration-carets__caret') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+    })
+    const nodes: Text[] = []
+    let whole = ''
+    for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+      nodes.push(node as Text)
+      whole += node.textContent ?? ''
+    }
+    const at = whole.indexOf(wanted)
+    if (at < 0) return null
+    const locate = (offset: number, isEnd: boolean): [Text, number] => {
+      let start = 0
+      for (const node of nodes) {
+        if (offset < start + node.length || (isEnd && offset === start + node.length)) return [node, offset - start]
+        start += node.length
+      }
+      return [nodes[nodes.length - 1]!, nodes[nodes.length - 1]!.length]
+    }
+    const [startNode, startOffset] = locate(at, false)
+    const [endNode, endOffset] = locate(at + wanted.length, true)
+    startNode.parentElement!.scrollIntoView({ block: 'center' })
+    const caretBox = (node: Text, offset: number) => {
+      const range = document.createRange()
+      range.setStart(node, offset)
+      range.setEnd(node, offset)
+      const rect = range.getClientRects()[0] ?? range.getBoundingClientRect()
+      return { x: rect.left, y: (rect.top + rect.bottom) / 2 }
+    }
+    return { start: caretBox(startNode, startOffset), end: caretBox(endNode, endOffset) }
+  }, text)
+  if (box === null) throw new Error(`"${text}" is not in the contract`)
+  await page.mouse.move(box.start.x + 0.5, box.start.y)
+  await page.mouse.down()
+  await page.mouse.move((box.start.x + box.end.x) / 2, (box.start.y + box.end.y) / 2, { steps: 4 })
+  await page.mouse.move(box.end.x - 0.5, box.end.y, { steps: 4 })
+  await page.mouse.up()
+}
+
+/** The comments tab's panel, opened. */
+async function commentsPanel(page: Page): Promise<Locator> {
+  await page.getByRole('tab', { name: /^Comments/ }).click()
+  return page.getByRole('region', { name: 'Comments' })
+}
+
+/** The thread card whose text includes `text`. */
+function threadCard(panel: Locator, text: string): Locator {
+  return panel.locator('.thread-card').filter({ hasText: text })
+}
+
+describe('comment threads', () => {
+  const { browser, defer } = useBrowser()
+
+  it('purchaser comments on a passage; provider replies mentioning the chair; the chair, told in the inbox, resolves; a providers-only thread stays with providers', async () => {
+    const server = await startTestServer({ members: true })
+    defer(() => server.dispose())
+    const open = async (name: string, email: string) => {
+      const context = await browser().newContext({ viewport: { width: 1400, height: 900 } })
+      defer(() => context.close())
+      const page = await context.newPage()
+      await signIn(page, server.url, email, DEMO_PASSWORD)
+      await page.goto(`${server.url}/contracts/${CONTRACT}`)
+      await untilStatus({ name, page }, 'Saved')
+      return { name, page }
+    }
+    const purchaser = await open('The purchaser', 'purchaser@demo.test')
+    const provider = await open('The provider', 'provider@demo.test')
+    const chair = await open('The chair', 'chair@demo.test')
+
+    // The purchaser selects a passage of the fees clause and comments on it.
+    const purchaserPanel = await commentsPanel(purchaser.page)
+    await selectText(purchaser.page, FEES_PASSAGE)
+    await purchaser.page.getByRole('button', { name: 'Comment on the selected text' }).click()
+    const draft = purchaserPanel.getByRole('group', { name: 'New comment' })
+    await expect.poll(() => draft.textContent(), SETTLE).toContain(FEES_PASSAGE)
+    expect(await draft.textContent()).toContain('Fees and payment')
+    await draft.getByRole('combobox', { name: 'Comment' }).fill(QUESTION)
+    await draft.getByRole('button', { name: 'Comment', exact: true }).click()
+    const purchasersThread = threadCard(purchaserPanel, 'Why 30 days?')
+    await purchasersThread.waitFor()
+    expect(await purchasersThread.textContent()).toContain('Paul Purchaser')
+    expect(await purchasersThread.textContent()).toContain('Shire County Council')
+    // The link is a safe link; the markup typed is text.
+    expect(await purchasersThread.locator('a').getAttribute('href')).toBe('https://example.org/terms')
+    expect(await purchasersThread.locator('a').getAttribute('rel')).toBe('noopener noreferrer nofollow')
+    expect(await purchasersThread.locator('b').count()).toBe(0)
+    expect(await purchasersThread.textContent()).toContain('<b>please</b>')
+    // The passage is highlighted in the text.
+    await expect.poll(() => purchaser.page.locator('.contract-text .comment-highlight').allTextContents(), SETTLE).toEqual([FEES_PASSAGE])
+
+    // The provider sees it arrive, highlighted too, with the clause's open count in the outline.
+    const providerPanel = await commentsPanel(provider.page)
+    const providersView = threadCard(providerPanel, 'Why 30 days?')
+    await providersView.waitFor(SETTLE)
+    await expect.poll(() => provider.page.locator('.contract-text .comment-highlight').allTextContents(), SETTLE).toEqual([FEES_PASSAGE])
+    const outlineFees = provider.page.getByRole('navigation', { name: 'Outline' }).locator('li').filter({ hasText: 'Fees and payment' })
+    expect(await outlineFees.getByTestId('outline-comment-count').textContent()).toContain('1')
+
+    // … and replies, mentioning the chair through the completion list.
+    await providersView.getByRole('button', { name: /Why 30 days|Fees|weekly fee/ }).first().click()
+    const reply = providersView.getByRole('combobox', { name: 'Reply' })
+    await reply.click()
+    await reply.pressSequentially('Agreed, @Chr')
+    const option = provider.page.getByRole('option', { name: /Chris Chair/ })
+    await option.waitFor()
+    await reply.press('Enter')
+    await reply.pressSequentially('could the steering group look?')
+    expect(await reply.inputValue()).toMatch(/^Agreed, @\[Chris Chair\]\([A-Za-z0-9_-]+\) could the steering group look\?$/)
+    await providersView.getByRole('button', { name: 'Reply', exact: true }).click()
+    await expect.poll(() => providersView.locator('.thread-comment').count(), SETTLE).toBe(2)
+    expect(await providersView.locator('.mention-chip').textContent()).toBe('@Chris Chair')
+    await provider.page.screenshot({ path: SCREENSHOT_PATH })
+
+    // The chair's bell counts the mention, live; its item opens the thread, which the chair resolves.
+    const bell = chair.page.getByRole('button', { name: /^Inbox/ })
+    await expect.poll(() => chair.page.getByTestId('inbox-count').textContent(), SETTLE).toBe('1')
+    await bell.click()
+    const inbox = chair.page.getByRole('dialog', { name: 'Inbox' })
+    const item = inbox.getByRole('button', { name: /Priya Provider mentioned you/ })
+    await item.waitFor()
+    expect(await item.textContent()).toContain('@Chris Chair')
+    await item.click()
+    await expect.poll(() => new URL(chair.page.url()).searchParams.get('thread'), SETTLE).not.toBeNull()
+    const chairPanel = chair.page.getByRole('region', { name: 'Comments' })
+    const chairsThread = threadCard(chairPanel, 'Why 30 days?')
+    await expect.poll(() => chairsThread.getAttribute('class'), SETTLE).toContain('is-active')
+    await expect.poll(() => chair.page.getByTestId('inbox-count').count(), SETTLE).toBe(0)
+    await chairsThread.getByRole('button', { name: 'Resolve' }).click()
+    await expect.poll(() => chairsThread.textContent(), SETTLE).toContain('Resolved by Chris Chair')
+    // The purchaser sees it resolved: the highlight goes, the open list is empty.
+    await expect.poll(() => purchaser.page.locator('.contract-text .comment-highlight').count(), SETTLE).toBe(0)
+    await expect.poll(() => purchaserPanel.getByTestId('comments-count').textContent(), SETTLE).toContain('0 open threads')
+    await purchaserPanel.getByLabel('Show').selectOption('all')
+    await expect.poll(() => threadCard(purchaserPanel, 'Why 30 days?').textContent(), SETTLE).toContain('Resolved by Chris Chair')
+    // The purchaser started the thread, so they may reopen it.
+    expect(await threadCard(purchaserPanel, 'Why 30 days?').getByRole('button', { name: 'Reopen' }).count()).toBe(1)
+
+    // The provider starts a providers-only thread, then one for everyone.
+    await selectText(provider.page, DURATION_PASSAGE)
+    await provider.page.getByRole('button', { name: 'Comment on the selected text' }).click()
+    const secretDraft = providerPanel.getByRole('group', { name: 'New comment' })
+    await secretDraft.getByRole('radio', { name: 'Providers only' }).check()
+    await secretDraft.getByRole('combobox', { name: 'Comment' }).fill(SECRET)
+    await secretDraft.getByRole('button', { name: 'Comment', exact: true }).click()
+    await expect.poll(() => threadCard(providerPanel, SECRET).textContent(), SETTLE).toContain('Providers only')
+    await selectText(provider.page, 'Commencement Date')
+    await provider.page.keyboard.press('Control+Alt+M')
+    const publicDraft = providerPanel.getByRole('group', { name: 'New comment' })
+    await publicDraft.getByRole('combobox', { name: 'Comment' }).fill(PUBLIC_AFTER)
+    await publicDraft.getByRole('button', { name: 'Comment', exact: true }).click()
+    await threadCard(providerPanel, PUBLIC_AFTER).waitFor()
+
+    // The purchaser and the chair get the later thread, never the providers-only one.
+    for (const person of [purchaser, chair]) {
+      const panel = person.page.getByRole('region', { name: 'Comments' })
+      await expect.poll(() => threadCard(panel, PUBLIC_AFTER).count(), SETTLE).toBe(1)
+      expect(await person.page.content()).not.toContain('hold firm')
+      expect(await person.page.locator('.contract-text .comment-highlight').allTextContents()).toEqual(['Commencement Date'])
+    }
+    // … nor after reloading, with every thread listed.
+    for (const person of [purchaser, chair]) {
+      await person.page.reload()
+      await untilStatus(person, 'Saved')
+      const panel = await commentsPanel(person.page)
+      await panel.getByLabel('Show').selectOption('all')
+      await expect.poll(() => threadCard(panel, PUBLIC_AFTER).count(), SETTLE).toBe(1)
+      await expect.poll(() => threadCard(panel, 'Why 30 days?').count(), SETTLE).toBe(1)
+      expect(await person.page.content()).not.toContain('hold firm')
+    }
+  })
+})
