@@ -14,7 +14,7 @@ import { Extension } from '@tiptap/core'
 import { type EditorState, Plugin, PluginKey, type Transaction } from '@tiptap/pm/state'
 import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view'
 import type { ThreadAnchor } from '../../shared/protocol/comments.ts'
-import { type TextRange, clausePlaces, isDetachedRange, rangeOfAnchor } from '../features/comments/threadAnchors.ts'
+import { clausePlaces, isDetachedRange, rangeOfAnchor } from '../features/comments/threadAnchors.ts'
 
 /** A thread as the highlights need it. */
 export interface HighlightedThread {
@@ -28,8 +28,8 @@ export interface HighlightedThread {
 export interface CommentHighlightInput {
   readonly threads: readonly HighlightedThread[]
   readonly activeId: string | null
-  /** The passage of a thread being started (drawn as active), or null. */
-  readonly draft: TextRange | null
+  /** The anchor of a thread being started (its passage drawn as active), or null. */
+  readonly draft: ThreadAnchor | null
 }
 
 interface HighlightState {
@@ -68,9 +68,8 @@ function draw(state: EditorState, input: CommentHighlightInput): DecorationSet {
       }),
     )
   }
-  if (input.draft !== null && input.draft.from < input.draft.to && input.draft.to <= doc.content.size) {
-    decorations.push(Decoration.inline(input.draft.from, input.draft.to, { class: 'comment-highlight is-active is-draft' }))
-  }
+  const draft = input.draft === null ? null : rangeOfAnchor(state, input.draft)
+  if (draft !== null && !isDetachedRange(draft)) decorations.push(Decoration.inline(draft.from, draft.to, { class: 'comment-highlight is-active is-draft' }))
   return DecorationSet.create(doc, decorations)
 }
 
@@ -117,7 +116,8 @@ export const CommentHighlights = Extension.create<CommentHighlightsOptions>({
           return {
             update: (view: EditorView, previous: EditorState) => {
               if (view.state.doc === previous.doc || timer !== undefined) return
-              if ((commentHighlightsKey.getState(view.state)?.input.threads.length ?? 0) === 0) return
+              const input = commentHighlightsKey.getState(view.state)?.input
+              if (input === undefined || (input.threads.length === 0 && input.draft === null)) return
               // After the Yjs binding has taken in this change: resolve the anchors against it.
               timer = setTimeout(() => {
                 timer = undefined

@@ -249,7 +249,7 @@ function ContractText({ session, user, role, mode, author, onNotice, contractId,
       anchor: thread.anchor,
       isResolved: thread.status === 'resolved',
     }))
-    showCommentHighlights(editor.view, { threads, activeId: draft === null ? activeThreadId : null, draft: draft?.range ?? null })
+    showCommentHighlights(editor.view, { threads, activeId: draft === null ? activeThreadId : null, draft: draft?.anchor ?? null })
   }, [editor, comments.threads, activeThreadId, draft])
 
   const startDraft = useCallback(
