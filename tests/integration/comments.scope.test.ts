@@ -39,9 +39,11 @@ describe('comment scopes', () => {
     clauseId = String(clauseElements(await storedDocument(server))[3]!.getAttribute('clauseId'))
     // A second provider, only a viewer: scope follows the constituency, not the role.
     await addPerson(server, { email: 'colleague@demo.test', name: 'Colin Colleague', organisationId: 'northern-care', role: 'viewer' })
-    ;[chair, provider, purchaser, observer, colleague] = await Promise.all(
-      ['chair@demo.test', 'provider@demo.test', 'purchaser@demo.test', 'observer@demo.test', 'colleague@demo.test'].map((email) => signedIn(server, email)),
-    )
+    chair = await signedIn(server, 'chair@demo.test')
+    provider = await signedIn(server, 'provider@demo.test')
+    purchaser = await signedIn(server, 'purchaser@demo.test')
+    observer = await signedIn(server, 'observer@demo.test')
+    colleague = await signedIn(server, 'colleague@demo.test')
   })
   afterAll(async () => {
     for (const s of streams) s.close()
