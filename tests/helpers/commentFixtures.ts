@@ -176,6 +176,15 @@ export class EventStream {
     }
   }
 
+  /** The unread count of the latest `inbox` event, or null before the first. */
+  lastUnread(): number | null {
+    for (let i = this.events.length - 1; i >= 0; i--) {
+      const event = this.events[i]!
+      if (event.type === 'inbox') return event.unread
+    }
+    return null
+  }
+
   /** Resolves once the server has ended the stream. */
   async ended(timeoutMs = 5000): Promise<void> {
     await Promise.race([
