@@ -5,6 +5,11 @@
  * the @ completion; the chair's inbox bell counts the mention, its item opens the thread, and the
  * chair resolves it — which the purchaser sees. The provider then starts a providers-only thread:
  * neither the purchaser nor the chair ever sees it, live or after reloading.
+ *
+ * Then the chair's own threads through the text's changes: a comment edited and a reply
+ * deleted; a whole-clause thread started from the outline; the commented passage deleted (the
+ * thread stays, marked, with its quote) and the clause deleted (the thread moves to "Comments on
+ * removed clauses") — as the purchaser sees it too.
  */
 import { describe, expect, it } from 'vitest'
 import type { Locator, Page } from 'playwright-core'
@@ -191,6 +196,80 @@ describe('comment threads', () => {
       await expect.poll(() => threadCard(panel, PUBLIC_AFTER).count(), SETTLE).toBe(1)
       await expect.poll(() => threadCard(panel, 'Why 30 days?').count(), SETTLE).toBe(1)
       expect(await person.page.content()).not.toContain('hold firm')
+    }
+  })
+
+  it('keeps a thread whose passage or clause is deleted, marked, with its quote; own comments edited and deleted; a clause commented from the outline', async () => {
+    const server = await startTestServer({ members: true })
+    defer(() => server.dispose())
+    const open = async (name: string, email: string) => {
+      const context = await browser().newContext({ viewport: { width: 1400, height: 900 } })
+      defer(() => context.close())
+      const page = await context.newPage()
+      await signIn(page, server.url, email, DEMO_PASSWORD)
+      await page.goto(`${server.url}/contracts/${CONTRACT}`)
+      await untilStatus({ name, page }, 'Saved')
+      return { name, page }
+    }
+    const chair = await open('The chair', 'chair@demo.test')
+    const purchaser = await open('The purchaser', 'purchaser@demo.test')
+    const chairPanel = await commentsPanel(chair.page)
+    const purchaserPanel = await commentsPanel(purchaser.page)
+    const PASSAGE = 'extend it by written agreement'
+
+    // A thread on a passage of Duration, from the toolbar; its comment edited, a reply deleted.
+    await selectText(chair.page, PASSAGE)
+    await chair.page.getByRole('toolbar', { name: 'Comments' }).getByRole('button', { name: 'Comment', exact: true }).click()
+    const draft = chairPanel.getByRole('group', { name: 'New comment' })
+    await draft.getByRole('combobox', { name: 'Comment' }).fill('Should this be a deed?')
+    await draft.getByRole('button', { name: 'Comment', exact: true }).click()
+    const card = threadCard(chairPanel, 'be a deed')
+    await card.waitFor()
+    await card.getByRole('button', { name: /^Edit your comment/ }).click()
+    await card.getByRole('combobox', { name: 'Edit your comment' }).fill('Should this be a deed, signed by both?')
+    await card.getByRole('button', { name: 'Save' }).click()
+    await expect.poll(() => card.textContent(), SETTLE).toContain('(edited)Should this be a deed, signed by both?')
+    await card.getByRole('combobox', { name: 'Reply' }).fill('On second thoughts, no.')
+    await card.getByRole('button', { name: 'Reply', exact: true }).click()
+    await expect.poll(() => card.locator('.thread-comment').count(), SETTLE).toBe(2)
+    await card.getByRole('button', { name: /^Delete your comment/ }).last().click()
+    await card.getByRole('group', { name: 'Delete this comment?' }).getByRole('button', { name: 'Delete' }).click()
+    await expect.poll(() => card.locator('.thread-comment').count(), SETTLE).toBe(1)
+    const purchasersCard = threadCard(purchaserPanel, 'be a deed')
+    await expect.poll(() => purchasersCard.textContent(), SETTLE).toContain('(edited)Should this be a deed, signed by both?')
+    expect(await purchasersCard.textContent()).not.toContain('second thoughts')
+    // Not the purchaser's to change.
+    expect(await purchasersCard.getByRole('button', { name: /Edit|Delete|Resolve/ }).count()).toBe(0)
+
+    // A whole-clause thread on Education, from its outline entry (Ctrl+Alt+M); the outline counts it.
+    const outline = chair.page.getByRole('navigation', { name: 'Outline' })
+    await outline.getByRole('button', { name: '9 Education', exact: true }).focus()
+    await chair.page.keyboard.press('Control+Alt+M')
+    await expect.poll(() => draft.textContent(), SETTLE).toContain('9 Education · whole clause')
+    await draft.getByRole('combobox', { name: 'Comment' }).fill('Who reports on school attendance?')
+    await draft.getByRole('button', { name: 'Comment', exact: true }).click()
+    await threadCard(chairPanel, 'school attendance').waitFor()
+    await expect.poll(() => outline.locator('li').filter({ hasText: 'Education' }).getByTestId('outline-comment-count').textContent(), SETTLE).toContain('1')
+
+    // The passage is deleted: both see the thread kept, marked, with the text it was made on.
+    await selectText(chair.page, PASSAGE)
+    await chair.page.keyboard.press('Backspace')
+    await untilStatus(chair, 'Saved')
+    for (const panel of [chairPanel, purchaserPanel]) {
+      const kept = threadCard(panel, 'be a deed')
+      await expect.poll(() => kept.textContent(), SETTLE).toContain('Text deleted')
+      expect(await kept.textContent()).toContain(PASSAGE)
+    }
+    await expect.poll(() => purchaser.page.locator('.contract-text .comment-highlight').count(), SETTLE).toBe(0)
+
+    // The clause Education is deleted: its thread is listed under the removed clauses.
+    await outline.getByRole('button', { name: '9 Education', exact: true }).click()
+    chair.page.once('dialog', (dialog) => void dialog.accept())
+    await chair.page.getByRole('button', { name: 'Delete clause' }).click()
+    await untilStatus(chair, 'Saved')
+    for (const panel of [chairPanel, purchaserPanel]) {
+      const removed = panel.getByRole('region', { name: 'Comments on removed clauses' })
+      await expect.poll(() => removed.locator('.thread-card').allTextContents(), SETTLE).toEqual([expect.stringContaining('school attendance')])
     }
   })
 })
