@@ -1,6 +1,7 @@
 /**
  * The demo seed: on first start with an empty store, the working draft of the framework
- * contract, an organisation per constituency, and the four demo accounts (DESIGN.md).
+ * contract, an organisation per constituency, the four demo accounts (DESIGN.md), and a few
+ * comment threads on the draft (`demoComments.ts`).
  */
 import * as Y from 'yjs'
 import { randomBytes } from 'node:crypto'
@@ -8,7 +9,8 @@ import type { Role } from '../../shared/domain/roles.ts'
 import { SCHEMA_VERSION, getBody, getClauses, getMeta } from '../../shared/ydoc/schema.ts'
 import type { AccountService } from '../accounts/AccountService.ts'
 import { newId } from '../auth/secrets.ts'
-import type { Store } from '../store/Store.ts'
+import type { Store, UserRecord } from '../store/Store.ts'
+import { seedDemoComments } from './demoComments.ts'
 import { DEMO_CLAUSES, DEMO_DESCRIPTION, DEMO_TITLE, type DemoClause } from './demoContract.ts'
 
 export const DEMO_CONTRACT_ID = 'children-homes'
@@ -69,7 +71,7 @@ export async function seedDemo(store: Store, service: AccountService, password: 
   if ((await store.accounts.listOrganisations()).length > 0) return null
   const chosen = password ?? randomBytes(12).toString('base64url')
   for (const organisation of DEMO_ORGANISATIONS) await store.accounts.createOrganisation(organisation)
-  const users = []
+  const users: Array<{ readonly role: Role; readonly user: UserRecord }> = []
   for (const account of DEMO_ACCOUNTS) {
     users.push({ ...account, user: await service.createUser({ ...account, password: chosen }) })
   }
@@ -79,6 +81,16 @@ export async function seedDemo(store: Store, service: AccountService, password: 
   // The draft is the chair's text: its clientID is bound to the chair like any other author's.
   const clientId = randomBytes(4).readUInt32LE() >>> 1
   await store.accounts.bindClient(DEMO_CONTRACT_ID, clientId, chair.id, Date.now())
-  await store.appendUpdates([{ docName: DEMO_CONTRACT_ID, update: buildDemoContract(clientId) }])
+  const update = buildDemoContract(clientId)
+  await store.appendUpdates([{ docName: DEMO_CONTRACT_ID, update }])
+  // The threads hang on the draft as stored: their anchors name its characters.
+  const doc = new Y.Doc()
+  try {
+    Y.applyUpdate(doc, update)
+    const profile = async (index: number) => (await store.accounts.getProfile(users[index]!.user.id))!
+    await seedDemoComments(store, DEMO_CONTRACT_ID, doc, { chair: await profile(0), provider: await profile(1), purchaser: await profile(2) })
+  } finally {
+    doc.destroy()
+  }
   return chosen
 }

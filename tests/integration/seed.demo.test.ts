@@ -1,6 +1,7 @@
 /**
  * The demo seed fills an empty store once: the framework contract with 20+ clauses, an
- * organisation per constituency, and the four demo accounts with their roles.
+ * organisation per constituency, the four demo accounts with their roles, and a few comment
+ * threads anchored on the draft.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -9,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { AccountService } from '../../server/accounts/AccountService.ts'
 import { SignInThrottle } from '../../server/auth/SignInThrottle.ts'
+import { ThreadPlacement } from '../../server/comments/ThreadPlacement.ts'
 import { DEMO_CONTRACT_ID, seedDemo } from '../../server/seed/seedDemo.ts'
 import { type SqlStore, openStore } from '../../server/store/SqlStore.ts'
 import { getBody, getTitle } from '../../shared/ydoc/schema.ts'
@@ -51,6 +53,23 @@ describe('demo seed', () => {
     expect(clauses.every((c) => c instanceof Y.XmlElement && c.nodeName === 'clause' && typeof c.getAttribute('clauseId') === 'string')).toBe(true)
     expect(getTitle(doc)).toMatch(/Children’s Homes/)
     expect(getBody(doc).toString()).toContain('Safeguarding')
+
+    // A few threads hang on the draft: one answered, one providers-only, one on a whole clause.
+    const threads = await store.comments.listThreads(DEMO_CONTRACT_ID)
+    expect(threads.map((t) => [t.scope, t.constituency, t.comments.length, t.quote !== ''])).toEqual([
+      ['everyone', null, 2, true],
+      ['constituency', 'provider', 1, true],
+      ['everyone', null, 1, false],
+    ])
+    const placement = ThreadPlacement.of(doc)
+    for (const thread of threads) expect(placement.place(thread), thread.quote).toEqual({ detached: false, clauseRemoved: false })
+    const byEmail = Object.fromEntries(members.map((m) => [m.email, m]))
+    const provider = byEmail['provider@demo.test']!
+    expect(threads[0]!.comments[1]!.mentions).toEqual([provider.id])
+    expect(await store.comments.countUnread({ userId: provider.id, constituency: 'provider' })).toBe(1)
+    // The purchaser's inbox holds the chair's answer to their question, nothing of the providers' thread.
+    const purchaser = byEmail['purchaser@demo.test']!
+    expect((await store.comments.listInbox({ userId: purchaser.id, constituency: 'purchaser' }, 10)).map((i) => i.reason)).toEqual(['reply'])
   })
 
   it('generates a password when none is given', async () => {
