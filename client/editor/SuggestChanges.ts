@@ -387,8 +387,10 @@ function proposeWholeClause({ options, storage }: ProposingContext, { state, tr,
   const counter = counterFor(storage, clientId, state.doc, records)
   const id = suggestionId(clientId, counter.next)
   if (dispatch === undefined) return make(id)(state)
+  // On a plain state: a command's state hands out the chain's own transaction as `state.tr`.
+  const plain = EditorState.create({ schema: state.schema, doc: state.doc, selection: state.selection })
   let made: Transaction | null = null
-  if (!make(id)(state, (one) => (made = one)) || made === null) return false
+  if (!make(id)(plain, (one) => (made = one)) || made === null) return false
   const proposal: Transaction = made
   counter.next += 1
   for (const step of proposal.steps) tr.step(step)

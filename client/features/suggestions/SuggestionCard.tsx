@@ -11,6 +11,7 @@ import { ySyncPluginKey } from '@tiptap/y-tiptap'
 import { type MouseEvent, type RefObject, useEffect, useLayoutEffect, useState } from 'react'
 import type * as Y from 'yjs'
 import type { SuggestionRecord } from '../../../shared/domain/suggestions.ts'
+import { clauseSuggestionId } from '../../../shared/editor/Clause.ts'
 import { suggestionIdOf } from '../../../shared/editor/SuggestionMarks.ts'
 import { getSuggestions } from '../../../shared/ydoc/schema.ts'
 import { describeSuggestion, suggestionText } from './reviewEntries.ts'
@@ -37,6 +38,12 @@ function suggestionAtCursor(state: EditorState): { id: string; pos: number } | n
   const { $from } = state.selection
   for (const node of [$from.nodeAfter, $from.nodeBefore]) {
     const id = suggestionIdOf(node, 'insertion') ?? suggestionIdOf(node, 'deletion')
+    if (id !== null) return { id, pos: $from.pos }
+  }
+  // Inside a clause proposed as a whole (as new, or for deletion): the innermost one.
+  for (let depth = $from.depth; depth > 0; depth--) {
+    const clause = $from.node(depth)
+    const id = clauseSuggestionId(clause, 'insertion') ?? clauseSuggestionId(clause, 'deletion')
     if (id !== null) return { id, pos: $from.pos }
   }
   return null

@@ -8,7 +8,7 @@
  */
 import type { Node as ProseMirrorNode } from '@tiptap/pm/model'
 import { SUGGESTION_MARK } from '../../../shared/domain/suggestions.ts'
-import { clauseNumbers } from '../../../shared/editor/Clause.ts'
+import { clauseNumbers, clauseSuggestionId } from '../../../shared/editor/Clause.ts'
 
 /** What a suggestion does to the text, as people read it. */
 export interface SuggestionText {
@@ -18,6 +18,11 @@ export interface SuggestionText {
   readonly deleted: string
   /** Whether it starts a new paragraph. */
   readonly addsParagraph: boolean
+  /**
+   * A whole-clause suggestion: `adds` a new clause or `removes` one (its heading is then the
+   * `inserted` or `deleted` text); null for a suggestion in the text.
+   */
+  readonly clauseChange?: 'adds' | 'removes' | null
 }
 
 /** The clause a suggestion is in: its id, its computed number and its heading. */
@@ -52,6 +57,7 @@ interface Gathering {
   deleted: string
   /** The position of the clause it was first seen in, or null. */
   readonly clausePos: number | null
+  clauseChange: 'adds' | 'removes' | null
 }
 
 /**
@@ -70,15 +76,25 @@ export function reviewEntries(doc: ProseMirrorNode): ReviewEntry[] {
           if (kind === null || typeof id !== 'string') continue
           let entry = gathered.get(id)
           if (entry === undefined) {
-            entry = { id, from: pos, to: pos, inserted: '', deleted: '', clausePos }
+            entry = { id, from: pos, to: pos, inserted: '', deleted: '', clausePos, clauseChange: null }
             gathered.set(id, entry)
           }
+          // Text inside a clause proposed as a whole is part of that proposal.
+          if (entry.clauseChange !== null) continue
           entry.to = pos + child.nodeSize
           entry[kind] += child.text ?? ''
         }
         return
       }
       if (child.isLeaf) return
+      if (child.type.name === 'clause') {
+        for (const [kind, change] of [['insertion', 'adds'], ['deletion', 'removes']] as const) {
+          const id = clauseSuggestionId(child, kind)
+          if (id === null || gathered.has(id)) continue
+          const heading = child.firstChild?.textContent ?? ''
+          gathered.set(id, { id, from: pos, to: pos + child.nodeSize, inserted: change === 'adds' ? heading : '', deleted: change === 'removes' ? heading : '', clausePos: pos, clauseChange: change })
+        }
+      }
       visit(child, pos + 1, child.type.name === 'clause' ? pos : clausePos)
     })
   }
@@ -97,11 +113,12 @@ export function reviewEntries(doc: ProseMirrorNode): ReviewEntry[] {
     }
     return clause
   }
-  return [...gathered.values()].map(({ id, from, to, inserted, deleted, clausePos }) => ({
+  return [...gathered.values()].map(({ id, from, to, inserted, deleted, clausePos, clauseChange }) => ({
     id,
     from,
     to,
     ...readable(inserted, deleted),
+    clauseChange,
     clause: clauseAt(clausePos),
   }))
 }
@@ -110,7 +127,14 @@ export function reviewEntries(doc: ProseMirrorNode): ReviewEntry[] {
 export function suggestionText(doc: ProseMirrorNode, id: string): SuggestionText {
   let inserted = ''
   let deleted = ''
+  let clauseChange: SuggestionText['clauseChange'] = null
   doc.descendants((node) => {
+    if (clauseChange !== null) return false
+    if (clauseSuggestionId(node, 'insertion') === id || clauseSuggestionId(node, 'deletion') === id) {
+      clauseChange = clauseSuggestionId(node, 'insertion') === id ? 'adds' : 'removes'
+      ;[inserted, deleted] = clauseChange === 'adds' ? [node.firstChild?.textContent ?? '', ''] : ['', node.firstChild?.textContent ?? '']
+      return false
+    }
     if (!node.isText) return true
     for (const mark of node.marks) {
       const kind = kindOf(mark.type.name)
@@ -121,13 +145,20 @@ export function suggestionText(doc: ProseMirrorNode, id: string): SuggestionText
     }
     return false
   })
-  return readable(inserted, deleted)
+  return { ...readable(inserted, deleted), clauseChange }
 }
 
 /** Where the suggestion `id` starts and ends in `doc`, or null when it is not there. */
 export function suggestionRange(doc: ProseMirrorNode, id: string): { from: number; to: number } | null {
   let range: { from: number; to: number } | null = null
+  let isWholeClause = false
   doc.descendants((node, pos) => {
+    if (isWholeClause) return false
+    if (clauseSuggestionId(node, 'insertion') === id || clauseSuggestionId(node, 'deletion') === id) {
+      range = { from: pos, to: pos + node.nodeSize }
+      isWholeClause = true
+      return false
+    }
     if (!node.isText) return true
     if (node.marks.some((mark) => kindOf(mark.type.name) !== null && mark.attrs.id === id)) {
       range = { from: range?.from ?? pos, to: pos + node.nodeSize }
@@ -144,7 +175,9 @@ export function quote(text: string, limit = 80): string {
 }
 
 /** What a suggestion does, in a line: "Insert “…”", "Delete “…”", "Replace “…” with “…”". */
-export function describeSuggestion({ inserted, deleted, addsParagraph }: SuggestionText, limit = 80): string {
+export function describeSuggestion({ inserted, deleted, addsParagraph, clauseChange }: SuggestionText, limit = 80): string {
+  if (clauseChange === 'adds') return inserted.trim() ? `Add a clause: ${quote(inserted, limit)}` : 'Add a new clause'
+  if (clauseChange === 'removes') return deleted.trim() ? `Delete the clause ${quote(deleted, limit)}` : 'Delete a clause'
   if (inserted && deleted) return `Replace ${quote(deleted, limit)} with ${quote(inserted, limit)}`
   if (inserted) return addsParagraph ? `Add a paragraph: ${quote(inserted, limit)}` : `Insert ${quote(inserted, limit)}`
   if (deleted) return `Delete ${quote(deleted, limit)}`
