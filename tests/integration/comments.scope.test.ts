@@ -144,3 +144,21 @@ describe('comment scopes', () => {
     expect((await EventStream.open(server, colleague)).status).toBe(404)
   })
 })
+
+describe('comment streams at shutdown', () => {
+  it('ends every open stream when the server closes, so the server closes promptly', async () => {
+    const server = await startTestServer({ members: true })
+    try {
+      const streams = [await EventStream.open(server, await signedIn(server, 'chair@demo.test')), await EventStream.open(server, await signedIn(server, 'provider@demo.test'))]
+      for (const s of streams) await s.next((e) => e.type === 'snapshot', 'the snapshot')
+      expect(server.commentEvents.streamCount).toBe(2)
+      const started = Date.now()
+      await server.close()
+      expect(Date.now() - started).toBeLessThan(5000)
+      for (const s of streams) await s.ended()
+      expect(server.commentEvents.streamCount).toBe(0)
+    } finally {
+      await server.dispose()
+    }
+  })
+})
