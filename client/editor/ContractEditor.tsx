@@ -10,7 +10,7 @@
  * suggestions (the review panel) or the comment threads, whose passages are highlighted in the
  * text (see `features/comments/`).
  */
-import { type KeyboardEvent as ReactKeyboardEvent, type ReactNode, useCallback, useEffect, useId, useRef, useState } from 'react'
+import { type KeyboardEvent as ReactKeyboardEvent, type ReactNode, useCallback, useEffect, useId, useMemo, useRef, useState } from 'react'
 import { EditorContent, useEditor } from '@tiptap/react'
 import Collaboration from '@tiptap/extension-collaboration'
 import CollaborationCaret from '@tiptap/extension-collaboration-caret'
@@ -38,6 +38,7 @@ import { clauseAround, clausePlaces, rangeOfAnchor } from '../features/comments/
 import { openCountsByClause } from '../features/comments/threadList.ts'
 import { type LiveThreads, useThreads } from '../features/comments/useThreads.ts'
 import { useContractMembers } from '../features/members/useContractMembers.ts'
+import { type CommentActions, CommentActionsContext } from '../features/comments/commentActions.ts'
 import type { MemberView } from '../../shared/protocol/api.ts'
 
 /** Props of {@link ContractEditor}. */
@@ -303,66 +304,69 @@ function ContractText({ session, user, role, mode, author, onNotice, contractId,
     else if (place !== undefined) editor.chain().setTextSelection(place.pos + 2).scrollIntoView().run()
   }, [editor, focusThreadId, comments.threads])
 
+  const commentActions = useMemo<CommentActions | null>(() => (canComment ? { commentOnClause } : null), [canComment, commentOnClause])
   const isEditing = isEditable && mode === 'editing'
   const openThreads = openCountsByClause([...comments.threads.values()])
   const openCount = [...openThreads.values()].reduce((sum, count) => sum + count, 0)
   return (
-    <div className="contract-layout">
-      {editor ? (
-        <OutlinePanel editor={editor} doc={doc} canReorder={isEditing} openThreads={openThreads} onCommentOnClause={canComment ? commentOnClause : undefined} />
-      ) : (
-        <div />
-      )}
-      <div>
-        <div className="editor-toolbars">
-          {isEditable && isWritable && editor ? <ClauseToolbar editor={editor} doc={doc} role={role} isSuggesting={mode === 'suggesting'} /> : null}
-          {canComment && editor ? <CommentToolbar editor={editor} onComment={commentOnSelection} onCommentOnClause={() => commentOnClause()} /> : null}
+    <CommentActionsContext.Provider value={commentActions}>
+      <div className="contract-layout">
+        {editor ? (
+          <OutlinePanel editor={editor} doc={doc} canReorder={isEditing} openThreads={openThreads} onCommentOnClause={canComment ? commentOnClause : undefined} />
+        ) : (
+          <div />
+        )}
+        <div>
+          <div className="editor-toolbars">
+            {(isEditable || can(role, 'suggest')) && isWritable && editor ? <ClauseToolbar editor={editor} doc={doc} role={role} isSuggesting={mode === 'suggesting'} /> : null}
+            {canComment && editor ? <CommentToolbar editor={editor} onComment={commentOnSelection} onCommentOnClause={() => commentOnClause()} /> : null}
+          </div>
+          {isEditing && editor ? <ClauseSlashMenu editor={editor} /> : null}
+          <div className="contract-text-frame" ref={frame}>
+            <EditorContent editor={editor} className="contract-text" />
+            {editor ? (
+              <SuggestionCard
+                editor={editor}
+                doc={doc}
+                canReview={can(role, 'review') && isWritable}
+                userId={author?.id}
+                canExplain={mode === 'suggesting'}
+                frame={frame}
+                onComment={canComment ? (suggestionId) => startDraft(draftForSuggestion(editor.state, suggestionId)) : undefined}
+              />
+            ) : null}
+            {editor && canComment && draft === null ? <SelectionCommentButton editor={editor} onComment={commentOnSelection} frame={frame} /> : null}
+          </div>
         </div>
-        {isEditing && editor ? <ClauseSlashMenu editor={editor} /> : null}
-        <div className="contract-text-frame" ref={frame}>
-          <EditorContent editor={editor} className="contract-text" />
-          {editor ? (
-            <SuggestionCard
-              editor={editor}
-              doc={doc}
-              canReview={can(role, 'review') && isWritable}
-              userId={author?.id}
-              canExplain={mode === 'suggesting'}
-              frame={frame}
-              onComment={canComment ? (suggestionId) => startDraft(draftForSuggestion(editor.state, suggestionId)) : undefined}
-            />
-          ) : null}
-          {editor && canComment && draft === null ? <SelectionCommentButton editor={editor} onComment={commentOnSelection} frame={frame} /> : null}
-        </div>
+        {editor ? (
+          <SidePanel
+            tab={sideTab}
+            onTab={setSideTab}
+            counts={{ comments: openCount }}
+            suggestions={<ReviewPanel editor={editor} doc={doc} canReview={can(role, 'review') && isWritable} />}
+            comments={
+              <CommentsPanel
+                editor={editor}
+                contractId={contractId}
+                live={comments}
+                members={members}
+                userId={userId ?? ''}
+                constituency={constituency}
+                canComment={canComment}
+                canModerate={can(role, 'moderateComments')}
+                activeId={activeThreadId}
+                onActivate={setActiveThreadId}
+                draft={draft}
+                onDraftDone={(thread) => {
+                  setDraft(null)
+                  if (thread !== null) setActiveThreadId(thread.id)
+                }}
+              />
+            }
+          />
+        ) : null}
       </div>
-      {editor ? (
-        <SidePanel
-          tab={sideTab}
-          onTab={setSideTab}
-          counts={{ comments: openCount }}
-          suggestions={<ReviewPanel editor={editor} doc={doc} canReview={can(role, 'review') && isWritable} />}
-          comments={
-            <CommentsPanel
-              editor={editor}
-              contractId={contractId}
-              live={comments}
-              members={members}
-              userId={userId ?? ''}
-              constituency={constituency}
-              canComment={canComment}
-              canModerate={can(role, 'moderateComments')}
-              activeId={activeThreadId}
-              onActivate={setActiveThreadId}
-              draft={draft}
-              onDraftDone={(thread) => {
-                setDraft(null)
-                if (thread !== null) setActiveThreadId(thread.id)
-              }}
-            />
-          }
-        />
-      ) : null}
-    </div>
+    </CommentActionsContext.Provider>
   )
 }
 

@@ -7,7 +7,8 @@
  * neither the purchaser nor the chair ever sees it, live or after reloading.
  *
  * Then the chair's own threads through the text's changes: a comment edited and a reply
- * deleted; a whole-clause thread started from the outline; the commented passage deleted (the
+ * deleted; a whole-clause thread started from the outline (and one begun from the clause's status
+ * menu); the commented passage deleted (the
  * thread stays, marked, with its quote) and the clause deleted (the thread moves to "Comments on
  * removed clauses") — as the purchaser sees it too.
  */
@@ -210,7 +211,7 @@ describe('comment threads', () => {
     }
   })
 
-  it('keeps a thread whose passage or clause is deleted, marked, with its quote; own comments edited and deleted; a clause commented from the outline', async () => {
+  it('keeps a thread whose passage or clause is deleted, marked, with its quote; own comments edited and deleted; a clause commented from the outline and its status menu', async () => {
     const server = await startTestServer({ members: true })
     defer(() => server.dispose())
     const open = async (name: string, email: string) => {
@@ -261,6 +262,14 @@ describe('comment threads', () => {
     await draft.getByRole('button', { name: 'Comment', exact: true }).click()
     await threadCard(chairPanel, 'school attendance').waitFor()
     await expect.poll(() => outline.locator('li').filter({ hasText: 'Education' }).getByTestId('outline-comment-count').textContent(), SETTLE).toContain('1')
+
+    // The clause's status menu offers a whole-clause thread too (here abandoned).
+    await outline.getByRole('button', { name: '3 Duration', exact: true }).click()
+    await chair.page.getByRole('button', { name: /^Clause status/ }).click()
+    await chair.page.getByRole('menuitem', { name: 'Comment on this clause…' }).click()
+    await expect.poll(() => draft.textContent(), SETTLE).toContain('3 Duration · whole clause')
+    await draft.getByRole('button', { name: 'Cancel' }).click()
+    await expect.poll(() => draft.count(), SETTLE).toBe(0)
 
     // The passage is deleted: both see the thread kept, marked, with the text it was made on.
     const highlighted = purchaser.page.locator(`.contract-text .comment-highlight[data-thread-id="${await card.getAttribute('data-thread-id')}"]`)

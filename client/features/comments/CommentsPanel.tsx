@@ -82,6 +82,9 @@ export function CommentsPanel(props: CommentsPanelProps) {
   const [textVersion, setTextVersion] = useState(0)
   const list = useRef<HTMLDivElement>(null)
   const idPrefix = useId()
+  const [announcement, setAnnouncement] = useState('')
+  // How many comments each thread had when last seen, to announce what others add.
+  const commentCounts = useRef<Map<string, number> | null>(null)
 
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined
@@ -112,6 +115,21 @@ export function CommentsPanel(props: CommentsPanelProps) {
     if (editor.isDestroyed) return { places: new Map<string, ClausePlace>(), placed: [] }
     return { places: clausePlaces(editor.state.doc), placed: placeThreads(editor, live.threads.values()) }
   }, [editor, live.threads, textVersion])
+
+  // Others' new threads and replies are announced politely (the list changes out of sight).
+  useEffect(() => {
+    if (!live.isLoaded) return
+    const previous = commentCounts.current
+    commentCounts.current = new Map([...live.threads.values()].map((thread) => [thread.id, thread.comments.length]))
+    if (previous === null) return
+    for (const thread of live.threads.values()) {
+      const before = previous.get(thread.id) ?? 0
+      const latest = thread.comments.at(-1)
+      if (thread.comments.length <= before || latest === undefined || latest.authorId === userId) continue
+      const place = places.get(thread.clauseId)
+      setAnnouncement(`${latest.authorName} ${before === 0 ? 'commented' : 'replied'}${place ? ` on clause ${place.number} ${place.heading}` : ''}.`)
+    }
+  }, [live.threads, live.isLoaded, userId, places])
 
   const viewer = useMemo(
     () => ({ userId, constituencyOf: (someone: string) => members.find((member) => member.id === someone)?.organisation.constituency ?? null }),
@@ -242,6 +260,9 @@ export function CommentsPanel(props: CommentsPanelProps) {
           </section>
         ) : null}
       </div>
+      <p className="visually-hidden" aria-live="polite">
+        {announcement}
+      </p>
     </section>
   )
 }
