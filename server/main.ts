@@ -84,6 +84,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       : { list: (contractId) => accounts.listClientBindings(contractId), bind: (contractId, clientId, userId) => accounts.bindClient(contractId, clientId, userId, Date.now()) },
     allowedOrigins: config.allowedOrigins,
     onMetaChanged: (contractId, changed) => contractDetails.record(contractId, changed),
+    // Threads whose passage or clause an edit removes are pushed again as detached.
+    onBodyChanged: (contractId) => comments.bodyChanged(contractId),
     ...options.sync,
   })
   const commentEvents = new CommentEvents({ heartbeatMs: options.commentHeartbeatMs })
@@ -129,6 +131,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     (closing ??= (async () => {
       const stopped = new Promise((resolve) => http.close(resolve))
       // Event streams never end by themselves: end them so the HTTP server can close.
+      comments.close()
       commentEvents.close()
       await sync.close()
       http.closeAllConnections()

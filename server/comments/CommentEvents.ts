@@ -96,6 +96,12 @@ export class CommentEvents {
     for (const subscriber of this.#subscribers) if (subscriber.userId === userId) this.#send(subscriber, { type: 'inbox', unread })
   }
 
+  /** Whether anyone has a stream of the contract open. */
+  hasStreams(contractId: string): boolean {
+    for (const subscriber of this.#subscribers) if (subscriber.contractId === contractId) return true
+    return false
+  }
+
   /** Whether the user has a stream open (so unread counts are worth computing). */
   isListening(userId: string): boolean {
     for (const subscriber of this.#subscribers) if (subscriber.userId === userId) return true

@@ -22,7 +22,9 @@
  *   for each reply — never to the comment's own author.
  * - A removed member's comments stay: the author's name and organisation are stored with each.
  * - Whether a thread is detached or on a removed clause is computed from the current text at
- *   read and push time (`ThreadPlacement.ts`); no thread is ever deleted because of it.
+ *   read and push time (`ThreadPlacement.ts`); no thread is ever deleted because of it. While
+ *   anyone listens to a contract's stream, edits to its text are followed (`bodyChanged`):
+ *   threads whose placement changed are pushed again.
  */
 import type * as Y from 'yjs'
 import { type ContractId, parseContractId } from '../../shared/domain/ids.ts'
@@ -43,6 +45,16 @@ import { isThreadVisibleTo } from './threadVisibility.ts'
 export const INBOX_LIMIT = 200
 /** Characters of a comment shown in an inbox item. */
 export const EXCERPT_LENGTH = 140
+/**
+ * How long edits to a contract's text are gathered before its threads' placements are worked
+ * out again (default): a burst of typing costs one recomputation, not one per keystroke.
+ */
+export const PLACEMENT_DELAY_MS = 300
+
+/** A thread's placement as one comparable value. */
+function placementKey(view: Placement): string {
+  return `${view.detached ? 'detached' : 'attached'}/${view.clauseRemoved ? 'removed' : 'present'}`
+}
 
 /** The caller, as a member of the contract. */
 interface Member {
@@ -64,6 +76,11 @@ export class CommentService {
   readonly #events: CommentEvents
   readonly #now: () => number
   readonly #log: (message: string, error?: unknown) => void
+  readonly #placementDelayMs: number
+  readonly #placementTimers = new Map<string, NodeJS.Timeout>()
+  /** Per contract with open streams: each thread's placement as last pushed (`placementKey`). */
+  readonly #pushedPlacements = new Map<string, Map<string, string>>()
+  #isClosed = false
 
   constructor(init: {
     accounts: AccountStore
@@ -72,7 +89,10 @@ export class CommentService {
     events: CommentEvents
     now?: () => number
     log?: (message: string, error?: unknown) => void
+    /** See `PLACEMENT_DELAY_MS`. */
+    placementDelayMs?: number
   }) {
+    this.#placementDelayMs = init.placementDelayMs ?? PLACEMENT_DELAY_MS
     this.#accounts = init.accounts
     this.#comments = init.comments
     this.#documents = init.documents
@@ -132,6 +152,7 @@ export class CommentService {
     const stored: StoredThread = { ...thread, comments: [first] }
     await this.#notify(stored, first, [], audience)
     const view = this.#view(stored, placement)
+    this.#pushedPlacements.get(member.contractId)?.set(view.id, placementKey(view))
     this.#events.publishThread(view)
     return view
   }
@@ -196,6 +217,7 @@ export class CommentService {
     let result: ThreadView | null
     if (remaining.length === 0) {
       await this.#comments.deleteThread(thread.id)
+      this.#pushedPlacements.get(member.contractId)?.delete(thread.id)
       this.#events.publishRemoved(member.contractId, thread.id, thread)
       result = null
     } else if (isFirst) {
@@ -247,7 +269,54 @@ export class CommentService {
   async openStream(contractId: string, userId: string, response: Parameters<CommentEvents['open']>[0]): Promise<void> {
     const member = await this.#member(contractId, userId)
     const [threads, unread] = await Promise.all([this.#visibleViews(member), this.#comments.countUnread({ userId, constituency: member.constituency })])
+    if (!this.#pushedPlacements.has(member.contractId)) this.#pushedPlacements.set(member.contractId, new Map(threads.map((t) => [t.id, placementKey(t)])))
     this.#events.open(response, { contractId: member.contractId, userId, constituency: member.constituency, threads, unread })
+  }
+
+  /**
+   * Hears that the contract's text changed (from the sync server). If anyone listens to its
+   * stream, the threads' placements are worked out again shortly after, and those that changed
+   * — a passage deleted, a clause removed or restored — are pushed.
+   */
+  bodyChanged(contractId: string): void {
+    if (this.#isClosed || this.#placementTimers.has(contractId) || !this.#events.hasStreams(contractId)) return
+    const timer = setTimeout(() => {
+      this.#placementTimers.delete(contractId)
+      this.#pushPlacements(contractId).catch((error) => this.#log(`Could not follow the placement of the threads of ${contractId}`, error))
+    }, this.#placementDelayMs)
+    // Closing the service clears it; it must not hold a process open meanwhile.
+    timer.unref()
+    this.#placementTimers.set(contractId, timer)
+  }
+
+  /** Stops following texts (server shutdown). */
+  close(): void {
+    this.#isClosed = true
+    for (const timer of this.#placementTimers.values()) clearTimeout(timer)
+    this.#placementTimers.clear()
+  }
+
+  async #pushPlacements(contractIdInput: string): Promise<void> {
+    const contractId = parseContractId(contractIdInput)
+    if (this.#isClosed || contractId === null) return
+    if (!this.#events.hasStreams(contractId)) {
+      this.#pushedPlacements.delete(contractId)
+      return
+    }
+    const threads = await this.#comments.listThreads(contractId)
+    const views = await this.#documents.read(contractId, (doc) => {
+      const placement = ThreadPlacement.of(doc)
+      return threads.map((thread) => this.#view(thread, placement.place(thread)))
+    })
+    if (this.#isClosed) return
+    const pushed = this.#pushedPlacements.get(contractId) ?? new Map<string, string>()
+    this.#pushedPlacements.set(contractId, pushed)
+    for (const view of views) {
+      const key = placementKey(view)
+      if (pushed.get(view.id) === key) continue
+      pushed.set(view.id, key)
+      this.#events.publishThread(view)
+    }
   }
 
   /** The caller as a member of the contract, or the 404 of a contract they cannot see. */
@@ -346,6 +415,7 @@ export class CommentService {
   /** The thread's view against the current text, pushed to those who may see it, and returned. */
   async #publish(contractId: ContractId, thread: StoredThread): Promise<ThreadView> {
     const view = this.#view(thread, await this.#placeOne(contractId, thread))
+    this.#pushedPlacements.get(contractId)?.set(view.id, placementKey(view))
     this.#events.publishThread(view)
     return view
   }

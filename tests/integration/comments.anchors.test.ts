@@ -10,7 +10,7 @@ import type { WebsocketProvider } from 'y-websocket'
 import type { ThreadView } from '../../shared/protocol/comments.ts'
 import { getBody } from '../../shared/ydoc/schema.ts'
 import type { ApiClient } from '../helpers/httpClient.ts'
-import { CONTRACT, addPerson, anchorOf, clauseById, clauseContaining, signedIn, storedDocument, textAt } from '../helpers/commentFixtures.ts'
+import { CONTRACT, EventStream, addPerson, anchorOf, clauseById, clauseContaining, signedIn, storedDocument, textAt } from '../helpers/commentFixtures.ts'
 import { type TestServer, connectProvider, startTestServer, waitFor, whenSynced } from '../helpers/testServer.ts'
 
 const THREADS = `/api/contracts/${CONTRACT}/threads`
@@ -102,7 +102,7 @@ describe('comment anchors', () => {
     expect(threads.find((t) => t.id === wholeClause.id)).toMatchObject({ detached: true, clauseRemoved: true })
   })
 
-  it('judges anchors against the loaded room while people edit: a partly deleted passage stays attached, a wholly deleted one detaches', async () => {
+  it('judges anchors against the loaded room while people edit: a partly deleted passage stays attached, a wholly deleted one detaches and is pushed to listeners', async () => {
     const doc = await editorDoc('chair@demo.test')
     expect(server.sync.loadedRoomCount).toBe(1)
     const words = 'The Provider will confirm within two working days'
@@ -114,7 +114,18 @@ describe('comment anchors', () => {
     place.text.delete(place.index + 'The Provider will confirm'.length, ' within two working days'.length)
     await eventually(() => storedDocument(server), (stored) => textAt(stored, anchor) === 'The Provider will confirm', 'the partial deletion to be stored')
     expect((await commenter.request('GET', `${THREADS}/${thread.id}`)).body.detached).toBe(false)
-    place.text.delete(place.index, 'The Provider will confirm'.length)
-    await eventually(() => commenter.request('GET', `${THREADS}/${thread.id}`), (r) => r.body.detached === true, 'the thread to be detached')
+    // Someone following the stream hears of the detachment without asking.
+    const stream = await EventStream.open(server, commenter)
+    try {
+      await stream.next((e) => e.type === 'snapshot', 'the snapshot')
+      place.text.delete(place.index, 'The Provider will confirm'.length)
+      const pushed = await stream.next((e) => e.type === 'thread' && e.thread.id === thread.id, 'the detached thread pushed')
+      expect(pushed).toMatchObject({ type: 'thread', thread: { id: thread.id, detached: true, clauseRemoved: false, quote: words } })
+      expect((await commenter.request('GET', `${THREADS}/${thread.id}`)).body.detached).toBe(true)
+      // Only the thread whose placement changed was pushed.
+      expect(stream.events.filter((e) => e.type === 'thread')).toHaveLength(1)
+    } finally {
+      stream.close()
+    }
   })
 })
