@@ -3,7 +3,8 @@
  * suggester) types into a clause and deletes a word, and both become their suggestions; the
  * chair (an owner) sees each marked and attributed to the provider and their organisation,
  * accepts one and rejects the other; both pages end with the same text. The provider sees the
- * card of their own suggestion without Accept or Reject. (What the server lets a suggester
+ * card of their own suggestion without Accept or Reject. The provider then proposes a whole new
+ * clause, which the chair accepts. (What the server lets a suggester
  * write is tested with raw updates in the referee's tests.)
  */
 import { describe, expect, it } from 'vitest'
@@ -170,10 +171,36 @@ describe('tracked suggestions in the browser', () => {
     await untilStatus(provider, 'Saved')
     expect(await duration(provider.page)).toBe(await duration(chair.page))
 
-    // The chair switches to Suggesting: the clause commands are off, typing is a suggestion of
-    // the chair's, and the choice is kept for the tab.
+    // The provider proposes a whole new clause after Duration and writes it; the chair sees it
+    // marked as proposed and attributed, and accepts it: it becomes an ordinary clause for both.
+    await clickAfter(provider.page, 'up to two years')
+    await provider.page.getByRole('button', { name: 'Propose new clause' }).click()
+    await provider.page.keyboard.type('Safeguarding audits')
+    await provider.page.keyboard.press('Enter')
+    await provider.page.keyboard.type('The Provider shall commission an independent safeguarding audit every year.')
+    await untilStatus(provider, 'Saved')
+    expect((await provider.page.getByRole('alert').allTextContents()).join(' '), 'the server refused nothing').toBe('')
+    const proposed = chair.page.locator('.contract-text section.clause[data-suggested-insertion]')
+    await expect.poll(() => textsOf(proposed.locator('h2')), SETTLE).toEqual([expect.stringMatching(/Safeguarding audits$/)])
+    await clickInside(provider.page, 'independent safeguarding audit')
+    await providersCard.waitFor()
+    expect(await providersCard.textContent()).toContain('Add a clause: “Safeguarding audits”')
+    expect(await providersCard.getByRole('button', { name: 'Accept' }).count(), 'the provider cannot accept').toBe(0)
+    await clickInside(chair.page, 'independent safeguarding audit')
+    await card.waitFor()
+    expect(await card.textContent()).toContain('Add a clause: “Safeguarding audits”')
+    expect(await card.textContent()).toContain(PROVIDER_NAME)
+    await card.getByRole('button', { name: 'Accept' }).click()
+    await expect.poll(() => proposed.count(), SETTLE).toBe(0)
+    await expect.poll(() => provider.page.locator('.contract-text section.clause[data-suggested-insertion]').count(), SETTLE).toBe(0)
+    await expect.poll(async () => (await readParagraphs(provider.page)).includes('The Provider shall commission an independent safeguarding audit every year.'), SETTLE).toBe(true)
+    await untilStatus(chair, 'Saved')
+
+    // The chair switches to Suggesting: only what can be suggested of a clause is offered,
+    // typing is a suggestion of the chair's, and the choice is kept for the tab.
     await chair.page.locator('.mode-switch label', { hasText: 'Suggesting' }).click()
-    await expect.poll(() => chair.page.getByRole('button', { name: 'New clause' }).isDisabled()).toBe(true)
+    await expect.poll(() => chair.page.getByRole('button', { name: 'Propose new clause' }).count()).toBe(1)
+    expect(await chair.page.getByRole('button', { name: 'Move up' }).count()).toBe(0)
     await clickAfter(chair.page, 'up to two years')
     await chair.page.keyboard.type(' only')
     await untilStatus(chair, 'Saved')
