@@ -16,9 +16,15 @@ export interface CommentToolbarProps {
   readonly onCommentOnClause: () => void
 }
 
-/** Whether `event` is the comment shortcut: Ctrl+Alt+M (Cmd+Option+M on a Mac). */
+/**
+ * Whether `event` is the comment shortcut: Ctrl+Alt+M (Cmd+Option+M on a Mac). Not AltGr+M,
+ * which types a character on some keyboards, and not inside a form field (the comment box).
+ */
 export function isCommentShortcut(event: KeyboardEvent): boolean {
-  return (event.ctrlKey || event.metaKey) && event.altKey && !event.shiftKey && event.code === 'KeyM'
+  if (!(event.ctrlKey || event.metaKey) || !event.altKey || event.shiftKey || event.code !== 'KeyM') return false
+  if (event.getModifierState?.('AltGraph')) return false
+  const target = event.target as HTMLElement | null
+  return !target?.closest?.('textarea, input, select')
 }
 
 export function CommentToolbar({ editor, onComment, onCommentOnClause }: CommentToolbarProps) {
