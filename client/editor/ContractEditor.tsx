@@ -294,7 +294,13 @@ function ContractText({ session, user, role, mode, author, onNotice, contractId,
   useEffect(() => {
     if (editor === null || focusThreadId === null || focusedThread.current === focusThreadId) return
     const thread = comments.threads.get(focusThreadId)
-    if (thread === undefined) return
+    if (thread === undefined) {
+      if (comments.isLoaded) {
+        focusedThread.current = focusThreadId
+        onNotice('That comment thread is no longer there, or no longer shared with you.')
+      }
+      return
+    }
     focusedThread.current = focusThreadId
     setActiveThreadId(thread.id)
     setSideTab('comments')
@@ -302,7 +308,7 @@ function ContractText({ session, user, role, mode, author, onNotice, contractId,
     const place = clausePlaces(editor.state.doc).get(thread.clauseId)
     if (range !== null && range.from < range.to) editor.chain().setTextSelection(range).scrollIntoView().run()
     else if (place !== undefined) editor.chain().setTextSelection(place.pos + 2).scrollIntoView().run()
-  }, [editor, focusThreadId, comments.threads])
+  }, [editor, focusThreadId, comments.threads, comments.isLoaded, onNotice])
 
   const commentActions = useMemo<CommentActions | null>(() => (canComment ? { commentOnClause } : null), [canComment, commentOnClause])
   const isEditing = isEditable && mode === 'editing'

@@ -271,9 +271,13 @@ describe('comment threads', () => {
     await draft.getByRole('button', { name: 'Cancel' }).click()
     await expect.poll(() => draft.count(), SETTLE).toBe(0)
 
-    // The passage is deleted: both see the thread kept, marked, with the text it was made on.
+    // A click on the highlighted passage (in the purchaser's read-only text) makes its thread the active one.
     const highlighted = purchaser.page.locator(`.contract-text .comment-highlight[data-thread-id="${await card.getAttribute('data-thread-id')}"]`)
     await expect.poll(() => highlighted.allTextContents(), SETTLE).toEqual([PASSAGE])
+    await highlighted.click()
+    await expect.poll(() => purchasersCard.getAttribute('class'), SETTLE).toContain('is-active')
+
+    // The passage is deleted: both see the thread kept, marked, with the text it was made on.
     await selectText(chair.page, PASSAGE)
     await chair.page.keyboard.press('Backspace')
     await untilStatus(chair, 'Saved')
