@@ -31,31 +31,22 @@ import { type ContractId, parseContractId } from '../../shared/domain/ids.ts'
 import { mentionedUserIds, tokenizeComment } from '../../shared/domain/mentions.ts'
 import { type Constituency, type Role, can } from '../../shared/domain/roles.ts'
 import { getSuggestions } from '../../shared/ydoc/schema.ts'
-import type { CommentView, InboxItemView, InboxView, ThreadStatus, ThreadView } from '../../shared/protocol/comments.ts'
+import type { InboxItemView, InboxView, ThreadStatus, ThreadView } from '../../shared/protocol/comments.ts'
 import { newId } from '../auth/secrets.ts'
 import type { CurrentDocument } from '../contracts/CurrentDocument.ts'
 import { HttpError } from '../http/HttpError.ts'
 import type { AccountStore, CommentRecord, CommentStore, InboxRecord, StoredThread, ThreadRecord } from '../store/Store.ts'
 import type { CommentEvents } from './CommentEvents.ts'
 import type { InboxReadRequest, NewThread } from './commentRequests.ts'
+import { PlacementFollower } from './PlacementFollower.ts'
 import { type Placement, ThreadPlacement } from './ThreadPlacement.ts'
+import { threadView } from './threadView.ts'
 import { isThreadVisibleTo } from './threadVisibility.ts'
 
 /** Newest inbox items returned by `GET /api/inbox`. */
 export const INBOX_LIMIT = 200
 /** Characters of a comment shown in an inbox item. */
 export const EXCERPT_LENGTH = 140
-/**
- * How long edits to a contract's text are gathered before its threads' placements are worked
- * out again (default): a burst of typing costs one recomputation, not one per keystroke.
- */
-export const PLACEMENT_DELAY_MS = 300
-
-/** A thread's placement as one comparable value. */
-function placementKey(view: Placement): string {
-  return `${view.detached ? 'detached' : 'attached'}/${view.clauseRemoved ? 'removed' : 'present'}`
-}
-
 /** The caller, as a member of the contract. */
 interface Member {
   readonly contractId: ContractId
@@ -76,11 +67,7 @@ export class CommentService {
   readonly #events: CommentEvents
   readonly #now: () => number
   readonly #log: (message: string, error?: unknown) => void
-  readonly #placementDelayMs: number
-  readonly #placementTimers = new Map<string, NodeJS.Timeout>()
-  /** Per contract with open streams: each thread's placement as last pushed (`placementKey`). */
-  readonly #pushedPlacements = new Map<string, Map<string, string>>()
-  #isClosed = false
+  readonly #follower: PlacementFollower
 
   constructor(init: {
     accounts: AccountStore
@@ -89,16 +76,16 @@ export class CommentService {
     events: CommentEvents
     now?: () => number
     log?: (message: string, error?: unknown) => void
-    /** See `PLACEMENT_DELAY_MS`. */
+    /** See `PLACEMENT_DELAY_MS` of `PlacementFollower.ts`. */
     placementDelayMs?: number
   }) {
-    this.#placementDelayMs = init.placementDelayMs ?? PLACEMENT_DELAY_MS
     this.#accounts = init.accounts
     this.#comments = init.comments
     this.#documents = init.documents
     this.#events = init.events
     this.#now = init.now ?? Date.now
     this.#log = init.log ?? ((message, error) => console.error(message, error ?? ''))
+    this.#follower = new PlacementFollower({ comments: init.comments, documents: init.documents, events: init.events, log: this.#log, delayMs: init.placementDelayMs })
   }
 
   /** The threads of a contract the caller may see, oldest first. */
@@ -111,7 +98,7 @@ export class CommentService {
   async getThread(contractId: string, userId: string, threadId: string): Promise<ThreadView> {
     const member = await this.#member(contractId, userId)
     const thread = await this.#visibleThread(member, threadId)
-    return this.#view(thread, await this.#placeOne(member.contractId, thread))
+    return threadView(thread, await this.#placeOne(member.contractId, thread))
   }
 
   /** Starts a thread with its first comment. */
@@ -151,8 +138,8 @@ export class CommentService {
     await this.#comments.createThread(thread, first)
     const stored: StoredThread = { ...thread, comments: [first] }
     await this.#notify(stored, first, [], audience)
-    const view = this.#view(stored, placement)
-    this.#pushedPlacements.get(member.contractId)?.set(view.id, placementKey(view))
+    const view = threadView(stored, placement)
+    this.#follower.threadSent(view)
     this.#events.publishThread(view)
     return view
   }
@@ -180,7 +167,7 @@ export class CommentService {
     if (!isStarter && !can(member.role, 'moderateComments')) {
       throw new HttpError(403, 'forbidden', 'Only the person who started this thread, or an editor, can resolve or reopen it.')
     }
-    if (thread.status === status) return this.#view(thread, await this.#placeOne(member.contractId, thread))
+    if (thread.status === status) return threadView(thread, await this.#placeOne(member.contractId, thread))
     const by = status === 'resolved' ? member.userId : null
     const at = status === 'resolved' ? this.#now() : null
     await this.#comments.setThreadStatus(thread.id, status, by, at)
@@ -217,7 +204,7 @@ export class CommentService {
     let result: ThreadView | null
     if (remaining.length === 0) {
       await this.#comments.deleteThread(thread.id)
-      this.#pushedPlacements.get(member.contractId)?.delete(thread.id)
+      this.#follower.threadRemoved(member.contractId, thread.id)
       this.#events.publishRemoved(member.contractId, thread.id, thread)
       result = null
     } else if (isFirst) {
@@ -269,54 +256,21 @@ export class CommentService {
   async openStream(contractId: string, userId: string, response: Parameters<CommentEvents['open']>[0]): Promise<void> {
     const member = await this.#member(contractId, userId)
     const [threads, unread] = await Promise.all([this.#visibleViews(member), this.#comments.countUnread({ userId, constituency: member.constituency })])
-    if (!this.#pushedPlacements.has(member.contractId)) this.#pushedPlacements.set(member.contractId, new Map(threads.map((t) => [t.id, placementKey(t)])))
+    this.#follower.snapshotSent(member.contractId, threads)
     this.#events.open(response, { contractId: member.contractId, userId, constituency: member.constituency, threads, unread })
   }
 
   /**
-   * Hears that the contract's text changed (from the sync server). If anyone listens to its
-   * stream, the threads' placements are worked out again shortly after, and those that changed
-   * — a passage deleted, a clause removed or restored — are pushed.
+   * Hears that the contract's text changed (from the sync server): threads whose placement
+   * changed are pushed again to those listening (`PlacementFollower`).
    */
   bodyChanged(contractId: string): void {
-    if (this.#isClosed || this.#placementTimers.has(contractId) || !this.#events.hasStreams(contractId)) return
-    const timer = setTimeout(() => {
-      this.#placementTimers.delete(contractId)
-      this.#pushPlacements(contractId).catch((error) => this.#log(`Could not follow the placement of the threads of ${contractId}`, error))
-    }, this.#placementDelayMs)
-    // Closing the service clears it; it must not hold a process open meanwhile.
-    timer.unref()
-    this.#placementTimers.set(contractId, timer)
+    this.#follower.bodyChanged(contractId)
   }
 
   /** Stops following texts (server shutdown). */
   close(): void {
-    this.#isClosed = true
-    for (const timer of this.#placementTimers.values()) clearTimeout(timer)
-    this.#placementTimers.clear()
-  }
-
-  async #pushPlacements(contractIdInput: string): Promise<void> {
-    const contractId = parseContractId(contractIdInput)
-    if (this.#isClosed || contractId === null) return
-    if (!this.#events.hasStreams(contractId)) {
-      this.#pushedPlacements.delete(contractId)
-      return
-    }
-    const threads = await this.#comments.listThreads(contractId)
-    const views = await this.#documents.read(contractId, (doc) => {
-      const placement = ThreadPlacement.of(doc)
-      return threads.map((thread) => this.#view(thread, placement.place(thread)))
-    })
-    if (this.#isClosed) return
-    const pushed = this.#pushedPlacements.get(contractId) ?? new Map<string, string>()
-    this.#pushedPlacements.set(contractId, pushed)
-    for (const view of views) {
-      const key = placementKey(view)
-      if (pushed.get(view.id) === key) continue
-      pushed.set(view.id, key)
-      this.#events.publishThread(view)
-    }
+    this.#follower.close()
   }
 
   /** The caller as a member of the contract, or the 404 of a contract they cannot see. */
@@ -414,8 +368,8 @@ export class CommentService {
 
   /** The thread's view against the current text, pushed to those who may see it, and returned. */
   async #publish(contractId: ContractId, thread: StoredThread): Promise<ThreadView> {
-    const view = this.#view(thread, await this.#placeOne(contractId, thread))
-    this.#pushedPlacements.get(contractId)?.set(view.id, placementKey(view))
+    const view = threadView(thread, await this.#placeOne(contractId, thread))
+    this.#follower.threadSent(view)
     this.#events.publishThread(view)
     return view
   }
@@ -425,47 +379,12 @@ export class CommentService {
     if (threads.length === 0) return []
     return this.#documents.read(member.contractId, (doc) => {
       const placement = ThreadPlacement.of(doc)
-      return threads.map((thread) => this.#view(thread, placement.place(thread)))
+      return threads.map((thread) => threadView(thread, placement.place(thread)))
     })
   }
 
   #placeOne(contractId: ContractId, thread: ThreadRecord): Promise<Placement> {
     return this.#documents.read(contractId, (doc: Y.Doc) => ThreadPlacement.of(doc).place(thread))
-  }
-
-  #view(thread: StoredThread, placement: Placement): ThreadView {
-    return {
-      id: thread.id,
-      contractId: thread.contractId,
-      clauseId: thread.clauseId,
-      scope: thread.scope,
-      constituency: thread.constituency,
-      status: thread.status,
-      detached: placement.detached,
-      clauseRemoved: placement.clauseRemoved,
-      quote: thread.quote,
-      anchor: thread.anchorFrom !== null && thread.anchorTo !== null ? { from: thread.anchorFrom, to: thread.anchorTo } : null,
-      suggestionId: thread.suggestionId,
-      createdBy: thread.createdBy,
-      createdAt: thread.createdAt,
-      resolvedBy: thread.resolvedBy,
-      resolvedAt: thread.resolvedAt,
-      comments: thread.comments.map(commentView),
-    }
-  }
-}
-
-function commentView(comment: CommentRecord): CommentView {
-  return {
-    id: comment.id,
-    authorId: comment.authorId,
-    authorName: comment.authorName,
-    authorOrganisation: comment.authorOrganisation,
-    body: comment.body,
-    createdAt: comment.createdAt,
-    editedAt: comment.editedAt,
-    mentions: comment.mentions,
-    ...(comment.deletedAt !== null ? { deleted: true } : {}),
   }
 }
 
