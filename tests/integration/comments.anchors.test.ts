@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import type { WebsocketProvider } from 'y-websocket'
 import type { ThreadView } from '../../shared/protocol/comments.ts'
-import { getBody } from '../../shared/ydoc/schema.ts'
+import { getBody, getSuggestions } from '../../shared/ydoc/schema.ts'
 import type { ApiClient } from '../helpers/httpClient.ts'
 import { CONTRACT, EventStream, addPerson, anchorOf, clauseById, clauseContaining, signedIn, storedDocument, textAt } from '../helpers/commentFixtures.ts'
 import { type TestServer, connectProvider, startTestServer, waitFor, whenSynced } from '../helpers/testServer.ts'
@@ -127,5 +127,23 @@ describe('comment anchors', () => {
     } finally {
       stream.close()
     }
+  })
+
+  it('hangs a thread on a tracked suggestion that is in the contract, and keeps it when the suggestion goes', async () => {
+    const doc = await editorDoc('chair@demo.test')
+    const chairId = (await (await signedIn(server, 'chair@demo.test')).request('GET', '/api/session')).body.user.id
+    const suggestionId = `${doc.clientID}.1`
+    getSuggestions(doc).set(suggestionId, { authorId: chairId, authorName: 'Chris Chair', organisation: 'National Steering Group', createdAt: Date.now() })
+    const { clauseId } = clauseContaining(doc, 'The Provider will review the Placement Plan')
+    const started = await eventually(
+      () => commenter.request('POST', THREADS, { clauseId, scope: 'everyone', suggestionId, quote: 'the proposed wording', body: 'Why this change?' }),
+      (r) => r.status !== 400 || r.body.error.code !== 'unknown_suggestion',
+      'the suggestion to reach the server',
+    )
+    expect(started.status).toBe(201)
+    expect(started.body).toMatchObject({ suggestionId, quote: 'the proposed wording', anchor: null, detached: false })
+    getSuggestions(doc).delete(suggestionId)
+    await eventually(() => storedDocument(server), (stored) => !getSuggestions(stored).has(suggestionId), 'the suggestion to be withdrawn')
+    expect((await commenter.request('GET', `${THREADS}/${started.body.id}`)).body).toMatchObject({ suggestionId, detached: false })
   })
 })
