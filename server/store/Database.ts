@@ -90,6 +90,8 @@ export interface OpenDatabase {
   readonly db: Kysely<Tables>
   /** The SQLite connection itself, for the store's synchronous hot path. */
   readonly sqlite?: SqliteDatabase
+  /** The PostgreSQL schema the store works in, when it is not the default. */
+  readonly schema?: string
 }
 
 /**
@@ -152,5 +154,5 @@ export function openPostgres(options: PostgresOptions): OpenDatabase {
   // An idle client that loses its connection emits 'error' on the pool; without a listener
   // that would crash the process. The next query reconnects.
   pool.on('error', (error) => console.error('PostgreSQL pool error:', error.message))
-  return { engine: 'postgres', db: new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) }) }
+  return { engine: 'postgres', db: new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) }), schema: options.schema }
 }

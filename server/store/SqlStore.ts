@@ -41,7 +41,7 @@ export class SqlStore implements Store {
 
   /** Opens the database, runs the migrations, and returns the store ready for use. */
   static async open(database: OpenDatabase): Promise<SqlStore> {
-    await migrateToLatest(database.db, database.engine)
+    await migrateToLatest(database.db, database.engine, database.schema)
     return new SqlStore(database)
   }
 

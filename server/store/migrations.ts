@@ -180,12 +180,16 @@ function migrations(types: ColumnTypes): Record<string, Migration> {
   }
 }
 
-/** Brings the database to the newest schema; throws with the failing migration's name. */
-export async function migrateToLatest(db: Kysely<any>, engine: Engine): Promise<void> {
+/**
+ * Brings the database to the newest schema; throws with the failing migration's name. `schema`
+ * names the PostgreSQL schema the store works in, when not the default: the migrator looks for
+ * its own tables there, not by name in any schema (where another store's would mislead it).
+ */
+export async function migrateToLatest(db: Kysely<any>, engine: Engine, schema?: string): Promise<void> {
   const provider: MigrationProvider = {
     getMigrations: async () => migrations(columnTypes(engine)),
   }
-  const migrator = new Migrator({ db, provider })
+  const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) })
   const { error, results } = await migrator.migrateToLatest()
   const failed = results?.find((r) => r.status === 'Error')
   if (error) {
