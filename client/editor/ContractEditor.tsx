@@ -108,8 +108,8 @@ export function ContractEditor({ contractId, role = 'editor', userName, userId, 
   const [syncState, setSyncState] = useState<SyncState>(NOT_CONNECTED)
   const [notice, setNotice] = useState<string | null>(null)
   // Comments outlive a refused doc: they are the server's, fetched apart from the text.
-  const comments = useThreads(contractId)
-  const members = useContractMembers(contractId)
+  const comments = useThreads(contractId, userId ? `concordat.threads/${userId}/${contractId}` : null)
+  const members = useContractMembers(contractId, userId ? `concordat.members/${userId}/${contractId}` : null)
 
   // Created in an effect, not during render, so that StrictMode's mount–unmount–mount destroys
   // the first doc and connection instead of leaking or reusing destroyed ones.

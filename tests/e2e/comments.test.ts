@@ -4,7 +4,8 @@
  * the thread arrive live, with the passage highlighted, and replies mentioning the chair through
  * the @ completion; the chair's inbox bell counts the mention, its item opens the thread, and the
  * chair resolves it — which the purchaser sees. The provider then starts a providers-only thread:
- * neither the purchaser nor the chair ever sees it, live or after reloading.
+ * neither the purchaser nor the chair ever sees it, live or after reloading. Offline, the
+ * purchaser still reads the comments as last received.
  *
  * Then the chair's own threads through the text's changes: a comment edited and a reply
  * deleted; a whole-clause thread started from the outline (and one begun from the clause's status
@@ -97,7 +98,7 @@ describe('comment threads', () => {
       await signIn(page, server.url, email, DEMO_PASSWORD)
       await page.goto(`${server.url}/contracts/${CONTRACT}`)
       await untilStatus({ name, page }, 'Saved')
-      return { name, page }
+      return { name, page, context }
     }
     const purchaser = await open('The purchaser', 'purchaser@demo.test')
     const provider = await open('The provider', 'provider@demo.test')
@@ -209,6 +210,17 @@ describe('comment threads', () => {
       await expect.poll(() => threadCard(panel, 'Why 30 days?').count(), SETTLE).toBe(1)
       expect(await person.page.content()).not.toContain('hold firm')
     }
+
+    // Offline, after a reload, the purchaser still reads the comments as last received.
+    await purchaser.page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined))
+    await purchaser.context.setOffline(true)
+    await purchaser.page.reload()
+    await untilStatus(purchaser, 'Offline — changes kept on this device')
+    const offlinePanel = await commentsPanel(purchaser.page)
+    await offlinePanel.getByLabel('Show').selectOption('all')
+    await expect.poll(() => threadCard(offlinePanel, 'Why 30 days?').textContent(), SETTLE).toContain('Resolved by Chris Chair')
+    await expect.poll(() => offlinePanel.getByTestId('comments-count').textContent(), SETTLE).toContain('not connected')
+    expect(await purchaser.page.content()).not.toContain('hold firm')
   })
 
   it('keeps a thread whose passage or clause is deleted, marked, with its quote; own comments edited and deleted; a clause commented from the outline and its status menu', async () => {

@@ -6,7 +6,9 @@
  *
  * The browser reconnects an event stream by itself after a network error; when the server
  * refuses it (the stream closes for good) this hook opens a new one after a growing pause. While
- * disconnected the last list stays as it was: the person can still read it.
+ * disconnected the last list stays as it was: the person can still read it. Given a device copy
+ * name, the last list is also kept on the device (localStorage), so a contract opened offline
+ * shows the comments as they last were, until the server's snapshot replaces them.
  */
 import { useCallback, useEffect, useState } from 'react'
 import type { CommentEvent, ThreadView } from '../../../shared/protocol/comments.ts'
@@ -24,6 +26,29 @@ export interface LiveThreads {
   readonly connection: ThreadsConnection
   /** Takes in a thread the server just answered with, before its event arrives. */
   readonly receive: (thread: ThreadView) => void
+}
+
+/** Lists larger than this (in characters of JSON) are not kept on the device. */
+const LARGEST_KEPT = 2_000_000
+
+function readKept(key: string | null): ReadonlyMap<string, ThreadView> | null {
+  if (key === null) return null
+  try {
+    const kept = JSON.parse(localStorage.getItem(key) ?? 'null') as unknown
+    return Array.isArray(kept) ? new Map(kept.filter(isThreadView).map((thread) => [thread.id, thread])) : null
+  } catch {
+    return null
+  }
+}
+
+function keep(key: string, threads: ReadonlyMap<string, ThreadView>): void {
+  try {
+    const json = JSON.stringify([...threads.values()])
+    if (json.length <= LARGEST_KEPT) localStorage.setItem(key, json)
+    else localStorage.removeItem(key)
+  } catch {
+    // Storage full or disabled: the list is still live, only not kept.
+  }
 }
 
 /** The pause before reopening a refused stream: doubling from 1 s up to 30 s. */
@@ -64,10 +89,20 @@ export function applyCommentEvent(threads: ReadonlyMap<string, ThreadView>, even
   }
 }
 
-export function useThreads(contractId: string): LiveThreads {
-  const [threads, setThreads] = useState<ReadonlyMap<string, ThreadView>>(() => new Map())
-  const [isLoaded, setLoaded] = useState(false)
+/**
+ * The live threads of `contractId`; `keptAs` names the copy kept on this device (one per person
+ * and contract), or null to keep none.
+ */
+export function useThreads(contractId: string, keptAs: string | null = null): LiveThreads {
+  const [threads, setThreads] = useState<ReadonlyMap<string, ThreadView>>(() => readKept(keptAs) ?? new Map())
+  const [isLoaded, setLoaded] = useState(() => readKept(keptAs) !== null)
+  // Whether the list came from the server (so is worth keeping), not from the device.
+  const [isFromServer, setFromServer] = useState(false)
   const [connection, setConnection] = useState<ThreadsConnection>('connecting')
+
+  useEffect(() => {
+    if (keptAs !== null && isFromServer) keep(keptAs, threads)
+  }, [keptAs, isFromServer, threads])
 
   useEffect(() => {
     let source: EventSource | null = null
@@ -88,7 +123,10 @@ export function useThreads(contractId: string): LiveThreads {
         if (typeof event.unread === 'number') publishUnread(event.unread)
         return
       }
-      if (event.type === 'snapshot') setLoaded(true)
+      if (event.type === 'snapshot') {
+        setLoaded(true)
+        setFromServer(true)
+      }
       setThreads((previous) => applyCommentEvent(previous, event))
     }
 
