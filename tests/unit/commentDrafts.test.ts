@@ -86,4 +86,14 @@ describe('starting a thread', () => {
     expect(quoteOf(editor.state.doc, rangeOfAnchor(editor.state, draft.anchor!)!)).toBe('net ')
     expect(draftForSuggestion(editor.state, 'no-such-suggestion')).toHaveProperty('problem')
   })
+
+  it('on a clause proposed for deletion: the whole clause, naming the suggestion', () => {
+    const doc = new Y.Doc()
+    const proposed = clauseElement('c-term', 'Term', 'Three years.')
+    proposed.setAttribute('deletion', { id: 's-delete-term' } as unknown as string)
+    getBody(doc).insert(0, [clauseElement('c-parties', 'Parties', 'The council and the provider.'), proposed])
+    const editor = contractEditor(doc, { author: { id: 'u-provider', name: 'Priya Provider', organisation: 'Northern Care' }, isSuggesting: false, onRefused: () => {} })
+    editors.push(editor)
+    expect(draftOf(draftForSuggestion(editor.state, 's-delete-term'))).toMatchObject({ clauseId: 'c-term', anchor: null, quote: '', suggestionId: 's-delete-term' })
+  })
 })

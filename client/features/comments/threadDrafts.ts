@@ -3,7 +3,9 @@
  * comment — the selected passage (in the clause around it), a whole clause, or a tracked
  * suggestion's text. Each maker answers with a draft, or with the reason there can be none.
  */
+import type { Node as ProseMirrorNode } from '@tiptap/pm/model'
 import type { EditorState } from '@tiptap/pm/state'
+import { clauseSuggestionId } from '../../../shared/editor/Clause.ts'
 import type { ThreadAnchor } from '../../../shared/protocol/comments.ts'
 import { suggestionRange } from '../suggestions/reviewEntries.ts'
 import { type TextRange, anchorOfRange, clauseAround, clausePlaces, passageInClause, quoteOf } from './threadAnchors.ts'
@@ -41,12 +43,32 @@ export function draftForClause(state: EditorState, clauseId: string): DraftResul
   return { draft: { clauseId, anchor: null, quote: '', suggestionId: null, range: null } }
 }
 
-/** A thread on the tracked suggestion `suggestionId`, anchored on its text. */
+/**
+ * A thread on the tracked suggestion `suggestionId`: anchored on its text, or — for a clause
+ * proposed as a whole, as new or for deletion — on that whole clause.
+ */
 export function draftForSuggestion(state: EditorState, suggestionId: string): DraftResult {
   const range = suggestionRange(state.doc, suggestionId)
   const clause = range === null ? null : clauseAround(state.doc, range.from)
-  if (range === null || clause === null) return { problem: 'That suggestion is no longer in the text.' }
+  if (range === null || clause === null) {
+    const proposed = proposedClause(state.doc, suggestionId)
+    if (proposed === null) return { problem: 'That suggestion is no longer in the text.' }
+    return { draft: { clauseId: proposed, anchor: null, quote: '', suggestionId, range: null } }
+  }
   const cut = { from: range.from, to: Math.min(range.to, clause.end - 1) }
   const anchor = anchorOfRange(state, cut)
   return { draft: { clauseId: clause.clauseId, anchor, quote: quoteOf(state.doc, cut), suggestionId, range: anchor === null ? null : cut } }
+}
+
+/** The id of the clause that the whole-clause suggestion `suggestionId` proposes or would delete. */
+function proposedClause(doc: ProseMirrorNode, suggestionId: string): string | null {
+  let found: string | null = null
+  doc.descendants((node) => {
+    if (found !== null) return false
+    if (node.type.name !== 'clause') return false
+    const isIt = clauseSuggestionId(node, 'insertion') === suggestionId || clauseSuggestionId(node, 'deletion') === suggestionId
+    if (isIt && typeof node.attrs.clauseId === 'string') found = node.attrs.clauseId
+    return found === null
+  })
+  return found
 }
