@@ -3,12 +3,13 @@
  * from someone who may suggest but not edit is judged by its effect on a shadow copy of the
  * room's document, and accepted only if everything it does is expressible as that person's own
  * suggestions:
- * - text it adds carries an `insertion` mark whose suggestion is the sender's;
+ * - text it adds carries an `insertion` mark whose suggestion is the sender's, and is formatted
+ *   like the existing text beside it;
  * - it removes no text but the sender's own still-pending suggested text;
  * - formatting changes only add or remove `insertion`/`deletion` marks of the sender's own
  *   suggestions (or put back what was there, around the sender's insertion);
- * - new paragraphs are wholly the sender's suggested text; no attribute of existing content
- *   changes;
+ * - new paragraphs are wholly the sender's suggested text, and only such paragraphs of the
+ *   sender's are removed (withdrawn); no attribute of existing content changes;
  * - a whole clause is proposed as a new clause carrying the sender's `insertion` attribute
  *   (inside it, the author writes freely until it is accepted), and proposed for deletion by
  *   the sender's `deletion` attribute on it; no clause is otherwise added or removed;
@@ -140,6 +141,7 @@ class BodyJudge {
       if (placed.deleted) return
       if (!this.isOwnId(markAt(placed.left, SUGGESTION_MARK.insertion)?.id)) throw SyncRefusal.rejected(REFUSAL.unmarked)
       if (!this.#isOwnOrNone(markAt(placed.left, SUGGESTION_MARK.deletion))) throw SyncRefusal.rejected(REFUSAL.othersMarks)
+      if (!this.#isFormattedLikeNeighbours(placed)) throw SyncRefusal.rejected(REFUSAL.formatting)
     } else if (content instanceof Y.ContentFormat) {
       if (MARKS.has(content.key) && !isMarkValue(content.value)) throw SyncRefusal.rejected(REFUSAL.formatting)
       if (!placed.deleted) this.#judgeMarkEffect(placed, content.key)
@@ -173,6 +175,12 @@ class BodyJudge {
       const value = content instanceof Y.ContentAny ? content.getContent()[0] : undefined
       if (isMarkValue(value) && this.#isOwnOrNone(value)) return
       throw SyncRefusal.rejected(REFUSAL.othersMarks)
+    }
+    // Withdrawing a paragraph the sender added, holding nothing but their pending text.
+    if (content instanceof Y.ContentType && this.isOwnClient(item.id.client) && item.parentSub === null) {
+      const type = content.type
+      const isParagraphOrText = (type instanceof Y.XmlElement && type.nodeName !== 'clause') || type instanceof Y.XmlText
+      if (isParagraphOrText && this.#isWhollyOwnText(type as Y.XmlElement | Y.XmlText)) return
     }
     if (content instanceof Y.ContentString) {
       const ownText = this.isOwnClient(item.id.client) && this.isOwnId(markAt(item, SUGGESTION_MARK.insertion)?.id)
@@ -237,8 +245,26 @@ class BodyJudge {
     return isMarked(before) && isMarked(after) && (this.#isOwnOrNone(before) || this.#isOwnOrNone(after))
   }
 
+  /**
+   * Whether the new text `item` (in the document after) is formatted, suggestion marks aside,
+   * like the existing text just before or just after it in its paragraph (like nothing, when
+   * it has no existing text beside it): a suggestion proposes words, not formatting.
+   */
+  #isFormattedLikeNeighbours(item: Y.Item): boolean {
+    const own = formattingAt(item)
+    let hasNeighbour = false
+    for (const step of ['left', 'right'] as const) {
+      let neighbour = item[step]
+      while (neighbour !== null && (neighbour.deleted || !(neighbour.content instanceof Y.ContentString) || this.#isNew(neighbour.id))) neighbour = neighbour[step]
+      if (neighbour === null) continue
+      hasNeighbour = true
+      if (formattingAt(neighbour) === own) return true
+    }
+    return !hasNeighbour && own === '[]'
+  }
+
   /** Whether all the text inside `element` (there must be some) is the sender's suggested insertion. */
-  #isWhollyOwnText(element: Y.XmlElement): boolean {
+  #isWhollyOwnText(element: Y.XmlElement | Y.XmlText): boolean {
     let length = 0
     const visit = (node: Y.XmlElement | Y.XmlText): boolean => {
       if (node instanceof Y.XmlText) {
@@ -267,6 +293,21 @@ function markAt(item: Y.Item | null, key: string): { id?: unknown } | null {
     if (content instanceof Y.ContentFormat && content.key === key) return (content.value ?? null) as { id?: unknown } | null
   }
   return null
+}
+
+/**
+ * The formatting in effect at `item` other than suggestion marks, as a canonical string: the
+ * value of the nearest live format item for each key, walking left to the start of its text.
+ */
+function formattingAt(item: Y.Item): string {
+  const seen = new Map<string, unknown>()
+  for (let current = item.left; current !== null; current = current.left) {
+    if (current.deleted || !(current.content instanceof Y.ContentFormat)) continue
+    const { key, value } = current.content
+    if (!MARKS.has(key) && !seen.has(key)) seen.set(key, value)
+  }
+  const set = [...seen].filter(([, value]) => value !== null && value !== undefined).sort(([a], [b]) => (a < b ? -1 : 1))
+  return JSON.stringify(set)
 }
 
 /** A whole-clause suggestion: the `insertion` or `deletion` attribute of a clause element. */

@@ -28,7 +28,7 @@ import { asUserId } from '../../shared/domain/ids.ts'
 import type { Role } from '../../shared/domain/roles.ts'
 import { SUGGESTION_MARK, type SuggestionRecord, clientOfSuggestion, isSuggestionRecord } from '../../shared/domain/suggestions.ts'
 import { suggestionIdsIn } from '../../shared/editor/SuggestionMarks.ts'
-import { ROOT, getBody, getSuggestions } from '../../shared/ydoc/schema.ts'
+import { ROOT, getBody, getClauses, getSuggestions } from '../../shared/ydoc/schema.ts'
 import { clauseElement, contractEditor } from '../helpers/contractEditor.ts'
 import { contextFor } from '../helpers/refereeContext.ts'
 
@@ -437,7 +437,7 @@ describe('random suggest-mode edits through real editors', () => {
       const id = (character.marks[SUGGESTION_MARK.insertion] as { id?: unknown } | undefined)?.id
       if (suggesters.has(character.client) && id !== undefined) expect(clientOfSuggestion(id), `the insertion mark of ${key}, ${story}`).toBe(character.client)
     }
-    console.log(`${story}\n(${session.people.map((p) => `${p.name}: ${p.refusals.length} edits declined by the editor`).join('; ')})`)
+    console.log(`seed ${seed}: ${session.people.map((p) => `${p.name}: ${p.refusals.length} edits declined by the editor`).join('; ')}`)
   })
 })
 
@@ -676,3 +676,155 @@ function oracle(before: Y.Doc, after: Y.Doc, own: ReadonlySet<number>, principal
   }
   return broken
 }
+
+// ————————————————————————————————————————————————————————————————————————————————————————
+// Random raw edits: the referee's verdict against the oracle's.
+// ————————————————————————————————————————————————————————————————————————————————————————
+
+/** The suggester sending raw edits, and another suggester whose suggestions are in the room. */
+const RAW_SENDER = 301
+const RAW_OTHER = 302
+const RAW_PRINCIPAL = principalOf(RAW_SENDER, 'Sunrise Homes')
+
+/** The room of `roomDocument` with another suggester's pending insertion and deletion in it. */
+function roomWithOthersSuggestions(): Y.Doc {
+  const room = roomDocument()
+  const other = new Y.Doc()
+  other.clientID = RAW_OTHER
+  Y.applyUpdate(other, Y.encodeStateAsUpdate(room))
+  const id = `${RAW_OTHER}.1`
+  other.transact(() => {
+    const text = ((getBody(other).get(2) as Y.XmlElement).get(1) as Y.XmlElement).get(0) as Y.XmlText
+    text.insert(8, 'formal ', { [SUGGESTION_MARK.insertion]: { id } })
+    text.format(22, 8, { [SUGGESTION_MARK.deletion]: { id } })
+    getSuggestions(other).set(id, { authorId: 'user-302', authorName: 'Person 302', organisation: 'Sunrise Homes', createdAt: 1 } satisfies SuggestionRecord)
+  })
+  Y.applyUpdate(room, Y.encodeStateAsUpdate(other))
+  return room
+}
+
+/** Every paragraph's and heading's text in `doc`, in document order. */
+function textsIn(doc: Y.Doc): Y.XmlText[] {
+  const texts: Y.XmlText[] = []
+  const visit = (node: Y.XmlElement | Y.XmlFragment) => {
+    for (const child of node.toArray()) {
+      if (child instanceof Y.XmlText) texts.push(child)
+      else if (child instanceof Y.XmlElement) visit(child)
+    }
+  }
+  visit(getBody(doc))
+  return texts
+}
+
+/**
+ * One random raw edit by the sender on `doc` (their copy of the room), as a forger or a buggy
+ * client might send: text with any marks, deletions and formatting anywhere, records, clause
+ * status, paragraphs added or removed. Whole-clause proposals are left to the hand-built table
+ * (tests/unit/suggestionRules.test.ts): the oracle does not state their rules.
+ */
+function randomRawEdit(random: prng.PRNG, doc: Y.Doc, counter: { next: number }): string {
+  const own = () => ({ id: `${RAW_SENDER}.${counter.next}` })
+  const markChoices = [() => ({ id: `${RAW_OTHER}.1` }), own, own, () => null, () => ({ id: 'not-an-id' })]
+  const texts = textsIn(doc).filter((text) => text.length > 0)
+  const text = prng.oneOf(random, texts)
+  const at = prng.int32(random, 0, text.length)
+  const length = Math.min(prng.int32(random, 1, 6), text.length - Math.min(at, text.length - 1))
+  const from = Math.min(at, text.length - 1)
+  const kind = prng.int32(random, 0, 11)
+  if (kind <= 3) {
+    const attributes: Record<string, unknown> = {}
+    if (prng.int32(random, 0, 4) > 0) attributes[SUGGESTION_MARK.insertion] = prng.oneOf(random, markChoices)()
+    if (prng.int32(random, 0, 5) === 0) attributes[SUGGESTION_MARK.deletion] = prng.oneOf(random, markChoices)()
+    if (prng.int32(random, 0, 5) === 0) attributes.bold = prng.bool(random) ? {} : null
+    const words = prng.word(random, 1, 5)
+    text.insert(at, words, attributes)
+    return `inserts ${JSON.stringify(words)} at ${at} with ${JSON.stringify(attributes)}`
+  }
+  if (kind <= 5) {
+    text.delete(from, length)
+    return `deletes ${from}+${length}`
+  }
+  if (kind <= 8) {
+    const key = prng.oneOf(random, [SUGGESTION_MARK.deletion, SUGGESTION_MARK.deletion, SUGGESTION_MARK.insertion, 'bold'])
+    const value = key === 'bold' ? (prng.bool(random) ? {} : null) : prng.oneOf(random, markChoices)()
+    text.format(from, length, { [key]: value })
+    return `formats ${from}+${length} with ${key}=${JSON.stringify(value)}`
+  }
+  if (kind === 9) {
+    const isOwn = prng.int32(random, 0, 3) > 0
+    const id = isOwn ? `${RAW_SENDER}.${counter.next}` : `${RAW_OTHER}.1`
+    const isTruthful = prng.int32(random, 0, 3) > 0
+    const record: SuggestionRecord = { authorId: isTruthful ? RAW_PRINCIPAL.userId : 'user-302', authorName: RAW_PRINCIPAL.name, organisation: RAW_PRINCIPAL.organisation ?? '', createdAt: 2 }
+    if (prng.int32(random, 0, 4) === 0) getSuggestions(doc).delete(id)
+    else getSuggestions(doc).set(id, record)
+    return `records ${id} (${isTruthful ? 'truthfully' : 'under another name'})`
+  }
+  if (kind === 10) {
+    const clause = getBody(doc).get(prng.int32(random, 0, getBody(doc).length - 1)) as Y.XmlElement
+    const paragraph = new Y.XmlElement('paragraph')
+    const inside = new Y.XmlText()
+    paragraph.insert(0, [inside])
+    const isMarked = prng.int32(random, 0, 2) > 0
+    clause.insert(clause.length, [paragraph])
+    inside.insert(0, prng.word(random, 1, 6), isMarked ? { [SUGGESTION_MARK.insertion]: own() } : {})
+    return `adds a paragraph${isMarked ? ' of its own suggested text' : ' of plain text'}`
+  }
+  if (prng.bool(random)) {
+    const clause = getBody(doc).get(prng.int32(random, 0, getBody(doc).length - 1)) as Y.XmlElement
+    if (clause.length > 1) clause.delete(clause.length - 1, 1)
+    return 'removes the last block of a clause'
+  }
+  const clauseId = String((getBody(doc).get(0) as Y.XmlElement).getAttribute('clauseId'))
+  getClauses(doc).set(clauseId, { status: 'agreed' })
+  return 'sets a clause status'
+}
+
+const RAW_SEEDS = process.env.RAW_SEEDS ? process.env.RAW_SEEDS.split(',').map(Number) : [1, 2, 3, 4]
+const RAW_STEPS = Number(process.env.RAW_STEPS ?? 150)
+
+describe('random raw edits by a suggester', () => {
+  it.each(RAW_SEEDS)('are accepted by the referee exactly when the oracle finds them legal (seed %i)', (seed) => {
+    const random = prng.create(seed)
+    const room = roomWithOthersSuggestions()
+    const counter = { next: 1 }
+    let accepted = 0
+    let refused = 0
+    for (let step = 1; step <= RAW_STEPS; step++) {
+      const client = new Y.Doc()
+      client.clientID = RAW_SENDER
+      Y.applyUpdate(client, Y.encodeStateAsUpdate(room))
+      const before = Y.encodeStateVector(client)
+      let what = ''
+      client.transact(() => {
+        what = randomRawEdit(random, client, counter)
+        // Now and then two edits in one update.
+        if (prng.int32(random, 0, 3) === 0) what += `, then ${randomRawEdit(random, client, counter)}`
+      })
+      const update = Y.encodeStateAsUpdate(client, before)
+      if (update.byteLength <= 2) continue
+      const after = new Y.Doc()
+      Y.applyUpdate(after, Y.encodeStateAsUpdate(room))
+      Y.applyUpdate(after, update)
+      const broken = oracle(room, after, new Set([RAW_SENDER]), RAW_PRINCIPAL)
+      let refusal: string | null = null
+      try {
+        validateByRole(contextFor(room, update, 'suggester', RAW_PRINCIPAL, new Set([RAW_SENDER])))
+      } catch (error) {
+        if (!(error instanceof SyncRefusal)) throw error
+        refusal = error.reason
+      }
+      const story = `seed ${seed}, step ${step}: the suggester ${what}; the oracle: ${JSON.stringify(broken)}; the referee: ${refusal ?? 'accepted'}`
+      expect(refusal === null, story).toBe(broken.length === 0)
+      if (refusal === null) {
+        Y.applyUpdate(room, update)
+        accepted++
+        counter.next++
+      } else {
+        refused++
+      }
+    }
+    // Both kinds of verdict were reached, so the comparison said something.
+    expect(accepted, `seed ${seed}: edits accepted`).toBeGreaterThan(5)
+    expect(refused, `seed ${seed}: edits refused`).toBeGreaterThan(5)
+  })
+})
