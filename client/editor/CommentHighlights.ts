@@ -107,7 +107,9 @@ export const CommentHighlights = Extension.create<CommentHighlightsOptions>({
           handleClick: (_view, _pos, event) => {
             // The innermost highlight under the pointer (highlights of nested passages nest).
             const id = (event.target as HTMLElement | null)?.closest?.('[data-thread-id]')?.getAttribute('data-thread-id')
-            if (id) onActivate(id)
+            // After the click has placed the cursor: activating redraws the highlight under it,
+            // which would otherwise take the browser's new selection with it.
+            if (id) setTimeout(() => onActivate(id), 0)
             return false
           },
         },

@@ -310,6 +310,9 @@ function ContractText({ session, user, role, mode, author, onNotice, contractId,
     else if (place !== undefined) editor.chain().setTextSelection(place.pos + 2).scrollIntoView().run()
   }, [editor, focusThreadId, comments.threads, comments.isLoaded, onNotice])
 
+  /** The open threads on the suggestion `suggestionId`, oldest first. */
+  const threadsOnSuggestion = (suggestionId: string) =>
+    [...comments.threads.values()].filter((thread) => thread.suggestionId === suggestionId && thread.status === 'open').sort((a, b) => a.createdAt - b.createdAt)
   const commentActions = useMemo<CommentActions | null>(() => (canComment ? { commentOnClause } : null), [canComment, commentOnClause])
   const isEditing = isEditable && mode === 'editing'
   const openThreads = openCountsByClause([...comments.threads.values()])
@@ -339,6 +342,13 @@ function ContractText({ session, user, role, mode, author, onNotice, contractId,
                 canExplain={mode === 'suggesting'}
                 frame={frame}
                 onComment={canComment ? (suggestionId) => startDraft(draftForSuggestion(editor.state, suggestionId)) : undefined}
+              commentThreadsOn={(suggestionId) => threadsOnSuggestion(suggestionId).length}
+              onShowComments={(suggestionId) => {
+                const [first] = threadsOnSuggestion(suggestionId)
+                if (first === undefined) return
+                setActiveThreadId(first.id)
+                setSideTab('comments')
+              }}
               />
             ) : null}
             {editor && canComment && draft === null ? <SelectionCommentButton editor={editor} onComment={commentOnSelection} frame={frame} /> : null}

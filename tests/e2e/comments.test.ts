@@ -27,8 +27,8 @@ const QUESTION = 'Why 30 days? Our finance team works to https://example.org/ter
 const SECRET = 'Providers only: hold firm on the three years'
 const PUBLIC_AFTER = 'A note for everyone on the term'
 
-/** Selects `text` in the contract's text by dragging across it, as a person would. */
-async function selectText(page: Page, text: string): Promise<void> {
+/** Where the first occurrence of `text` starts and ends on screen (scrolled into view). */
+async function ends(page: Page, text: string): Promise<{ start: { x: number; y: number }; end: { x: number; y: number } }> {
   const box = await contractEditor(page).evaluate((element, wanted) => {
     const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT, {
       acceptNode: (node) => (node.parentElement?.closest('.collaboration-carets__caret') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
@@ -62,6 +62,12 @@ async function selectText(page: Page, text: string): Promise<void> {
     return { start: caretBox(startNode, startOffset), end: caretBox(endNode, endOffset) }
   }, text)
   if (box === null) throw new Error(`"${text}" is not in the contract`)
+  return box
+}
+
+/** Selects `text` in the contract's text by dragging across it, as a person would. */
+async function selectText(page: Page, text: string): Promise<void> {
+  const box = await ends(page, text)
   await page.mouse.move(box.start.x + 0.5, box.start.y)
   await page.mouse.down()
   await page.mouse.move((box.start.x + box.end.x) / 2, (box.start.y + box.end.y) / 2, { steps: 4 })
@@ -309,5 +315,49 @@ describe('comment threads', () => {
       const removed = panel.getByRole('region', { name: 'Comments on removed clauses' })
       await expect.poll(() => removed.locator('.thread-card').allTextContents(), SETTLE).toEqual([expect.stringContaining('school attendance')])
     }
+  })
+
+  it('a provider comments on their suggestion from its card; the chair finds the thread from the card too', async () => {
+    const server = await startTestServer({ members: true })
+    defer(() => server.dispose())
+    const open = async (name: string, email: string) => {
+      const context = await browser().newContext({ viewport: { width: 1400, height: 900 } })
+      defer(() => context.close())
+      const page = await context.newPage()
+      await signIn(page, server.url, email, DEMO_PASSWORD)
+      await page.goto(`${server.url}/contracts/${CONTRACT}`)
+      await untilStatus({ name, page }, 'Saved')
+      return { name, page }
+    }
+    const provider = await open('The provider', 'provider@demo.test')
+    const chair = await open('The chair', 'chair@demo.test')
+
+    // The provider suggests an insertion, then comments on it from its card.
+    const after = (await ends(provider.page, 'Commencement Date')).end
+    await provider.page.mouse.click(after.x - 0.5, after.y)
+    await provider.page.keyboard.type(' (as agreed in writing)')
+    await untilStatus(provider, 'Saved')
+    const inserted = await ends(provider.page, 'agreed in writing')
+    await provider.page.mouse.click((inserted.start.x + inserted.end.x) / 2, inserted.start.y)
+    const card = provider.page.getByRole('complementary', { name: 'Suggestion' })
+    await card.getByRole('button', { name: 'Comment', exact: true }).click()
+    const panel = provider.page.getByRole('region', { name: 'Comments' })
+    const draft = panel.getByRole('group', { name: 'New comment' })
+    await expect.poll(() => draft.textContent(), SETTLE).toContain('3 Duration · on a suggestion')
+    expect(await draft.textContent()).toContain('(as agreed in writing)')
+    await draft.getByRole('combobox', { name: 'Comment' }).fill('So that an oral extension cannot be argued.')
+    await draft.getByRole('button', { name: 'Comment', exact: true }).click()
+    const thread = threadCard(panel, 'oral extension')
+    await thread.waitFor()
+    expect(await thread.textContent()).toContain('On a suggestion')
+
+    // The chair, at the suggestion, sees that it is discussed and opens the thread from its card.
+    const chairsAfter = await ends(chair.page, 'agreed in writing')
+    await chair.page.mouse.click((chairsAfter.start.x + chairsAfter.end.x) / 2, chairsAfter.start.y)
+    const chairsCard = chair.page.getByRole('complementary', { name: 'Suggestion' })
+    await chairsCard.getByRole('button', { name: '1 comment thread' }).click()
+    const chairsThread = threadCard(chair.page.getByRole('region', { name: 'Comments' }), 'oral extension')
+    await expect.poll(() => chairsThread.getAttribute('class'), SETTLE).toContain('is-active')
+    expect(await chairsThread.textContent()).toContain('Priya Provider')
   })
 })

@@ -31,6 +31,10 @@ export interface SuggestionCardProps {
   frame: RefObject<HTMLElement | null>
   /** Starts a comment thread on the suggestion; without it the card offers none. */
   onComment?: (suggestionId: string) => void
+  /** How many open comment threads discuss the suggestion (0 when not given). */
+  commentThreadsOn?: (suggestionId: string) => number
+  /** Shows the comment threads on the suggestion. */
+  onShowComments?: (suggestionId: string) => void
 }
 
 /** The suggestion the cursor is in or touches: its id and where the cursor is. */
@@ -49,7 +53,7 @@ function suggestionAtCursor(state: EditorState): { id: string; pos: number } | n
   return null
 }
 
-export function SuggestionCard({ editor, doc, canReview, userId, canExplain, frame, onComment }: SuggestionCardProps) {
+export function SuggestionCard({ editor, doc, canReview, userId, canExplain, frame, onComment, commentThreadsOn, onShowComments }: SuggestionCardProps) {
   const at = useEditorState({ editor, selector: ({ editor: { state } }) => suggestionAtCursor(state), equalityFn: sameSuggestion })
   // Hidden while the person types (their own suggestion grows under the cursor); shown again
   // when they click or move the cursor.
@@ -92,6 +96,7 @@ export function SuggestionCard({ editor, doc, canReview, userId, canExplain, fra
   const record: SuggestionRecord | null = readSuggestionRecord(records, at.id)
   const text = suggestionText(editor.state.doc, at.id)
   const isOwn = record !== null && record.authorId === userId
+  const threadCount = commentThreadsOn?.(at.id) ?? 0
   const review = (decision: 'accept' | 'reject') => {
     if (decision === 'accept') editor.commands.acceptSuggestion(at.id)
     else editor.commands.rejectSuggestion(at.id)
@@ -139,11 +144,18 @@ export function SuggestionCard({ editor, doc, canReview, userId, canExplain, fra
           </button>
         </div>
       ) : null}
-      {onComment !== undefined ? (
+      {onComment !== undefined || threadCount > 0 ? (
         <div className="suggestion-card-actions">
-          <button type="button" className="secondary-button" onMouseDown={keepSelection} onClick={() => onComment(at.id)}>
-            Comment
-          </button>
+          {onComment !== undefined ? (
+            <button type="button" className="secondary-button" onMouseDown={keepSelection} onClick={() => onComment(at.id)}>
+              Comment
+            </button>
+          ) : null}
+          {threadCount > 0 && onShowComments !== undefined ? (
+            <button type="button" className="secondary-button" onMouseDown={keepSelection} onClick={() => onShowComments(at.id)}>
+              {threadCount === 1 ? '1 comment thread' : `${threadCount} comment threads`}
+            </button>
+          ) : null}
         </div>
       ) : null}
     </aside>
