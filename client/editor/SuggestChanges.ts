@@ -259,6 +259,10 @@ export const SuggestChanges = Extension.create<SuggestChangesOptions, SuggestCha
       return
     }
     const { tr, ids } = outcome
+    // A new paragraph carries on the formatting of the end of the one before (bold, say) for
+    // what is typed next; in a suggestion that would format the new words unlike the text
+    // beside them, which a suggestion cannot: type them as the text where the cursor now is.
+    if (tr.storedMarks !== null && !sameFormatting(tr.storedMarks, tr.selection.$from.marks())) tr.setStoredMarks(null)
     for (const id of ids) {
       const count = counterOf(id, clientId)
       if (count !== null && count >= counter.next) counter.next = count + 1
@@ -428,6 +432,13 @@ function suggestionIdsChangedBy(tr: Transaction): Set<string> {
     })
   })
   return ids
+}
+
+/** Whether two sets of marks format text alike, suggestion marks aside. */
+function sameFormatting(a: readonly ProseMirrorMark[], b: readonly ProseMirrorMark[]): boolean {
+  const formatting = (marks: readonly ProseMirrorMark[]) => marks.filter((mark) => !isSuggestionMark(mark))
+  const [x, y] = [formatting(a), formatting(b)]
+  return x.length === y.length && x.every((mark) => mark.isInSet(y))
 }
 
 /** Whether `tr` adds or removes a mark other than a suggestion's. */
