@@ -10,7 +10,7 @@
  * suggestions (the review panel) or the comment threads, whose passages are highlighted in the
  * text (see `features/comments/`).
  */
-import { type KeyboardEvent as ReactKeyboardEvent, type ReactNode, useCallback, useEffect, useId, useMemo, useRef, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import { EditorContent, useEditor } from '@tiptap/react'
 import Collaboration from '@tiptap/extension-collaboration'
 import CollaborationCaret from '@tiptap/extension-collaboration-caret'
@@ -30,15 +30,14 @@ import { SuggestionCard } from '../features/suggestions/SuggestionCard.tsx'
 import { ReviewPanel } from '../features/suggestions/ReviewPanel.tsx'
 import { SuggestChanges, type SuggestionAuthor, isSuggesting } from './SuggestChanges.ts'
 import { type EditorMode, EditorModeSwitch, useEditorMode } from './EditorMode.tsx'
-import { CommentHighlights, showCommentHighlights } from './CommentHighlights.ts'
+import { CommentHighlights } from './CommentHighlights.ts'
+import { SidePanel } from '../components/SidePanel.tsx'
+import { CommentActionsContext } from '../features/comments/commentActions.ts'
 import { CommentsPanel } from '../features/comments/CommentsPanel.tsx'
-import { CommentToolbar, SelectionCommentButton, isCommentShortcut } from '../features/comments/CommentToolbar.tsx'
-import { type DraftResult, type ThreadDraft, draftForClause, draftForSuggestion, draftFromSelection } from '../features/comments/threadDrafts.ts'
-import { clauseAround, clausePlaces, rangeOfAnchor } from '../features/comments/threadAnchors.ts'
-import { openCountsByClause } from '../features/comments/threadList.ts'
+import { CommentToolbar, SelectionCommentButton } from '../features/comments/CommentToolbar.tsx'
+import { useContractComments } from '../features/comments/useContractComments.ts'
 import { type LiveThreads, useThreads } from '../features/comments/useThreads.ts'
 import { useContractMembers } from '../features/members/useContractMembers.ts'
-import { type CommentActions, CommentActionsContext } from '../features/comments/commentActions.ts'
 import type { MemberView } from '../../shared/protocol/api.ts'
 
 /** Props of {@link ContractEditor}. */
@@ -198,7 +197,7 @@ interface ContractTextProps {
 }
 
 /** What the side panel shows. */
-type SideTab = 'suggestions' | 'comments'
+type SideTabKey = 'suggestions' | 'comments'
 
 /**
  * The editor itself, recreated whenever the session changes. A change of mode is applied to the
@@ -211,15 +210,9 @@ function ContractText({ session, user, role, mode, author, onNotice, contractId,
   const canComment = can(role, 'comment') && userId !== null
   const frame = useRef<HTMLDivElement>(null)
   // Those who cannot act on suggestions mostly come to comment.
-  const [sideTab, setSideTab] = useState<SideTab>(() => (can(role, 'suggest') ? 'suggestions' : 'comments'))
-  const [activeThreadId, setActiveThreadId] = useState<string | null>(null)
-  const [draft, setDraft] = useState<ThreadDraft | null>(null)
+  const [sideTab, setSideTab] = useState<SideTabKey>(() => (can(role, 'suggest') ? 'suggestions' : 'comments'))
   // The highlight plugin is made once per editor; it reaches the current handler through this.
   const onHighlightClick = useRef((_threadId: string) => {})
-  onHighlightClick.current = (threadId) => {
-    setActiveThreadId(threadId)
-    setSideTab('comments')
-  }
   const editor = useEditor(
     {
       editable: isWritable,
@@ -241,94 +234,29 @@ function ContractText({ session, user, role, mode, author, onNotice, contractId,
     if (editor.isEditable !== isWritable) editor.setOptions({ editable: isWritable, editorProps: { attributes: textAttributes(isWritable) } })
     if (isSuggesting(editor.state) !== (mode === 'suggesting')) editor.commands.setSuggesting(mode === 'suggesting')
   }, [editor, mode, isWritable])
-  // The text shows the threads' passages, the active one more strongly, and a draft's.
-  useEffect(() => {
-    if (editor === null || editor.isDestroyed) return
-    const threads = [...comments.threads.values()].map((thread) => ({
-      id: thread.id,
-      clauseId: thread.clauseId,
-      anchor: thread.anchor,
-      isResolved: thread.status === 'resolved',
-    }))
-    showCommentHighlights(editor.view, { threads, activeId: draft === null ? activeThreadId : null, draft: draft?.anchor ?? null })
-  }, [editor, comments.threads, activeThreadId, draft])
+  const showComments = useCallback(() => setSideTab('comments'), [])
+  const commenting = useContractComments({ editor, live: comments, canComment, focusThreadId, onNotice, onShowPanel: showComments })
+  onHighlightClick.current = commenting.activate
 
-  const startDraft = useCallback(
-    (result: DraftResult) => {
-      if ('problem' in result) {
-        onNotice(result.problem)
-        return
-      }
-      setDraft(result.draft)
-      setActiveThreadId(null)
-      setSideTab('comments')
-    },
-    [onNotice],
-  )
-  const commentOnSelection = useCallback(() => {
-    if (editor !== null && !editor.isDestroyed) startDraft(draftFromSelection(editor.state))
-  }, [editor, startDraft])
-  const commentOnClause = useCallback(
-    (clauseId?: string) => {
-      if (editor === null || editor.isDestroyed) return
-      const id = clauseId ?? clauseAround(editor.state.doc, editor.state.selection.from)?.clauseId
-      if (id !== undefined) startDraft(draftForClause(editor.state, id))
-    },
-    [editor, startDraft],
-  )
-
-  // Ctrl+Alt+M comments on the selection from anywhere on the page (the text may be read-only).
-  useEffect(() => {
-    if (!canComment) return
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (!isCommentShortcut(event)) return
-      event.preventDefault()
-      commentOnSelection()
-    }
-    window.addEventListener('keydown', onKeyDown)
-    return () => window.removeEventListener('keydown', onKeyDown)
-  }, [canComment, commentOnSelection])
-
-  // A thread opened from the inbox: shown once it has arrived.
-  const focusedThread = useRef<string | null>(null)
-  useEffect(() => {
-    if (editor === null || focusThreadId === null || focusedThread.current === focusThreadId) return
-    const thread = comments.threads.get(focusThreadId)
-    if (thread === undefined) {
-      if (comments.isLoaded) {
-        focusedThread.current = focusThreadId
-        onNotice('That comment thread is no longer there, or no longer shared with you.')
-      }
-      return
-    }
-    focusedThread.current = focusThreadId
-    setActiveThreadId(thread.id)
-    setSideTab('comments')
-    const range = thread.anchor === null ? null : rangeOfAnchor(editor.state, thread.anchor)
-    const place = clausePlaces(editor.state.doc).get(thread.clauseId)
-    if (range !== null && range.from < range.to) editor.chain().setTextSelection(range).scrollIntoView().run()
-    else if (place !== undefined) editor.chain().setTextSelection(place.pos + 2).scrollIntoView().run()
-  }, [editor, focusThreadId, comments.threads, comments.isLoaded, onNotice])
-
-  /** The open threads on the suggestion `suggestionId`, oldest first. */
-  const threadsOnSuggestion = (suggestionId: string) =>
-    [...comments.threads.values()].filter((thread) => thread.suggestionId === suggestionId && thread.status === 'open').sort((a, b) => a.createdAt - b.createdAt)
-  const commentActions = useMemo<CommentActions | null>(() => (canComment ? { commentOnClause } : null), [canComment, commentOnClause])
   const isEditing = isEditable && mode === 'editing'
-  const openThreads = openCountsByClause([...comments.threads.values()])
-  const openCount = [...openThreads.values()].reduce((sum, count) => sum + count, 0)
   return (
-    <CommentActionsContext.Provider value={commentActions}>
+    <CommentActionsContext.Provider value={commenting.actions}>
       <div className="contract-layout">
         {editor ? (
-          <OutlinePanel editor={editor} doc={doc} canReorder={isEditing} openThreads={openThreads} onCommentOnClause={canComment ? commentOnClause : undefined} />
+          <OutlinePanel
+            editor={editor}
+            doc={doc}
+            canReorder={isEditing}
+            openThreads={commenting.openThreads}
+            onCommentOnClause={canComment ? commenting.commentOnClause : undefined}
+          />
         ) : (
           <div />
         )}
         <div>
           <div className="editor-toolbars">
             {(isEditable || can(role, 'suggest')) && isWritable && editor ? <ClauseToolbar editor={editor} doc={doc} role={role} isSuggesting={mode === 'suggesting'} /> : null}
-            {canComment && editor ? <CommentToolbar editor={editor} onComment={commentOnSelection} onCommentOnClause={() => commentOnClause()} /> : null}
+            {canComment && editor ? <CommentToolbar editor={editor} onComment={commenting.commentOnSelection} onCommentOnClause={() => commenting.commentOnClause()} /> : null}
           </div>
           {isEditing && editor ? <ClauseSlashMenu editor={editor} /> : null}
           <div className="contract-text-frame" ref={frame}>
@@ -341,112 +269,51 @@ function ContractText({ session, user, role, mode, author, onNotice, contractId,
                 userId={author?.id}
                 canExplain={mode === 'suggesting'}
                 frame={frame}
-                onComment={canComment ? (suggestionId) => startDraft(draftForSuggestion(editor.state, suggestionId)) : undefined}
-              commentThreadsOn={(suggestionId) => threadsOnSuggestion(suggestionId).length}
-              onShowComments={(suggestionId) => {
-                const [first] = threadsOnSuggestion(suggestionId)
-                if (first === undefined) return
-                setActiveThreadId(first.id)
-                setSideTab('comments')
-              }}
+                onComment={canComment ? commenting.commentOnSuggestion : undefined}
+                commentThreadsOn={(suggestionId) => commenting.threadsOnSuggestion(suggestionId).length}
+                onShowComments={(suggestionId) => {
+                  const [first] = commenting.threadsOnSuggestion(suggestionId)
+                  if (first !== undefined) commenting.activate(first.id)
+                }}
               />
             ) : null}
-            {editor && canComment && draft === null ? <SelectionCommentButton editor={editor} onComment={commentOnSelection} frame={frame} /> : null}
+            {editor && canComment && commenting.draft === null ? <SelectionCommentButton editor={editor} onComment={commenting.commentOnSelection} frame={frame} /> : null}
           </div>
         </div>
         {editor ? (
-          <SidePanel
-            tab={sideTab}
-            onTab={setSideTab}
-            counts={{ comments: openCount }}
-            suggestions={<ReviewPanel editor={editor} doc={doc} canReview={can(role, 'review') && isWritable} />}
-            comments={
-              <CommentsPanel
-                editor={editor}
-                contractId={contractId}
-                live={comments}
-                members={members}
-                userId={userId ?? ''}
-                constituency={constituency}
-                canComment={canComment}
-                canModerate={can(role, 'moderateComments')}
-                activeId={activeThreadId}
-                onActivate={setActiveThreadId}
-                draft={draft}
-                onDraftDone={(thread) => {
-                  setDraft(null)
-                  if (thread !== null) setActiveThreadId(thread.id)
-                }}
-              />
-            }
+          <SidePanel<SideTabKey>
+            label="Side panel"
+            chosen={sideTab}
+            onChoose={setSideTab}
+            tabs={[
+              { key: 'suggestions', label: 'Suggestions', panel: <ReviewPanel editor={editor} doc={doc} canReview={can(role, 'review') && isWritable} /> },
+              {
+                key: 'comments',
+                label: 'Comments',
+                count: commenting.openCount,
+                countLabel: 'open',
+                panel: (
+                  <CommentsPanel
+                    editor={editor}
+                    contractId={contractId}
+                    live={comments}
+                    members={members}
+                    userId={userId ?? ''}
+                    constituency={constituency}
+                    canComment={canComment}
+                    canModerate={can(role, 'moderateComments')}
+                    activeId={commenting.activeThreadId}
+                    onActivate={commenting.setActiveThreadId}
+                    draft={commenting.draft}
+                    onDraftDone={commenting.finishDraft}
+                  />
+                ),
+              },
+            ]}
           />
         ) : null}
       </div>
     </CommentActionsContext.Provider>
-  )
-}
-
-interface SidePanelProps {
-  tab: SideTab
-  onTab: (tab: SideTab) => void
-  counts: { comments: number }
-  suggestions: ReactNode
-  comments: ReactNode
-}
-
-const SIDE_TABS: ReadonlyArray<{ tab: SideTab; label: string }> = [
-  { tab: 'suggestions', label: 'Suggestions' },
-  { tab: 'comments', label: 'Comments' },
-]
-
-/**
- * The third column: Suggestions or Comments, as tabs (←/→ move between them). The hidden tab's
- * panel stays mounted, so its filters and half-written replies are kept.
- */
-function SidePanel({ tab, onTab, counts, suggestions, comments }: SidePanelProps) {
-  const id = useId()
-  const tabs = useRef(new Map<SideTab, HTMLButtonElement>())
-  const onKeyDown = (event: ReactKeyboardEvent) => {
-    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return
-    event.preventDefault()
-    const next = SIDE_TABS[(SIDE_TABS.findIndex((each) => each.tab === tab) + 1) % SIDE_TABS.length]!.tab
-    onTab(next)
-    tabs.current.get(next)?.focus()
-  }
-  return (
-    <aside className="side-panel" aria-label="Side panel">
-      <div className="side-tabs" role="tablist" aria-label="Side panel" onKeyDown={onKeyDown}>
-        {SIDE_TABS.map((each) => (
-          <button
-            key={each.tab}
-            ref={(button) => {
-              if (button) tabs.current.set(each.tab, button)
-              else tabs.current.delete(each.tab)
-            }}
-            type="button"
-            role="tab"
-            id={`${id}-${each.tab}-tab`}
-            aria-selected={tab === each.tab}
-            aria-controls={`${id}-${each.tab}`}
-            tabIndex={tab === each.tab ? 0 : -1}
-            onClick={() => onTab(each.tab)}
-          >
-            {each.label}
-            {each.tab === 'comments' && counts.comments > 0 ? (
-              <span className="side-tab-count" aria-label={`, ${counts.comments} open`}>
-                {counts.comments}
-              </span>
-            ) : null}
-          </button>
-        ))}
-      </div>
-      <div role="tabpanel" id={`${id}-suggestions`} aria-labelledby={`${id}-suggestions-tab`} hidden={tab !== 'suggestions'}>
-        {suggestions}
-      </div>
-      <div role="tabpanel" id={`${id}-comments`} aria-labelledby={`${id}-comments-tab`} hidden={tab !== 'comments'}>
-        {comments}
-      </div>
-    </aside>
   )
 }
 
