@@ -255,6 +255,8 @@ describe('comment threads', () => {
     await draft.getByRole('button', { name: 'Comment', exact: true }).click()
     const card = threadCard(chairPanel, 'be a deed')
     await card.waitFor()
+    // Focus moves from the gone form to the new thread.
+    await expect.poll(() => chair.page.evaluate(() => document.activeElement?.closest('.thread-card')?.textContent ?? ''), SETTLE).toContain('be a deed')
     await card.getByRole('button', { name: /^Edit your comment/ }).click()
     await card.getByRole('combobox', { name: 'Edit your comment' }).fill('Should this be a deed, signed by both?')
     await card.getByRole('button', { name: 'Save' }).click()

@@ -141,11 +141,20 @@ export function CommentsPanel(props: CommentsPanelProps) {
   const groups = groupThreads(shown, places)
   const openCount = placed.filter((each) => each.thread.status === 'open').length
 
+  // The thread just started, whose form (and focus) is gone: focus moves to its card.
+  const focusWhenShown = useRef<string | null>(null)
   // The active thread's card comes into view (e.g. after a click on its passage in the text);
   // else, the threads of the clause the person is reading, as they sit beside it.
   useEffect(() => {
     if (activeId !== null) revealInPanel(list.current?.querySelector(`[data-thread-id="${CSS.escape(activeId)}"]`))
   }, [activeId])
+  useEffect(() => {
+    if (activeId === null || focusWhenShown.current !== activeId) return
+    const card = list.current?.querySelector(`[data-thread-id="${CSS.escape(activeId)}"]`)
+    if (!card) return
+    focusWhenShown.current = null
+    card.querySelector<HTMLElement>('.thread-show')?.focus()
+  }, [activeId, live.threads])
   useEffect(() => {
     if (activeId === null && selection.clauseId !== null) revealInPanel(list.current?.querySelector(`[data-clause-id="${CSS.escape(selection.clauseId)}"]`))
   }, [activeId, selection.clauseId])
@@ -199,6 +208,7 @@ export function CommentsPanel(props: CommentsPanelProps) {
             constituency={constituency}
             onStarted={(thread) => {
               live.receive(thread)
+              focusWhenShown.current = thread.id
               onDraftDone(thread)
             }}
             onCancel={() => onDraftDone(null)}
