@@ -11,7 +11,7 @@
  * deleted; a whole-clause thread started from the outline (and one begun from the clause's status
  * menu); the commented passage deleted (the
  * thread stays, marked, with its quote) and the clause deleted (the thread moves to "Comments on
- * removed clauses") — as the purchaser sees it too.
+ * removed clauses") — as the purchaser sees it too; and a refusal by the server shown in its words.
  */
 import { describe, expect, it } from 'vitest'
 import type { Locator, Page } from 'playwright-core'
@@ -229,7 +229,7 @@ describe('comment threads', () => {
     expect(await purchaser.page.content()).not.toContain('hold firm')
   })
 
-  it('keeps a thread whose passage or clause is deleted, marked, with its quote; own comments edited and deleted; a clause commented from the outline and its status menu', async () => {
+  it('keeps a thread whose passage or clause is deleted, marked, with its quote; own comments edited and deleted; a clause commented from the outline and its status menu; a refusal shown in the server’s words', async () => {
     const server = await startTestServer({ members: true })
     defer(() => server.dispose())
     const open = async (name: string, email: string) => {
@@ -317,6 +317,20 @@ describe('comment threads', () => {
       const removed = panel.getByRole('region', { name: 'Comments on removed clauses' })
       await expect.poll(() => removed.locator('.thread-card').allTextContents(), SETTLE).toEqual([expect.stringContaining('school attendance')])
     }
+
+    // The purchaser, made a viewer meanwhile, is refused by the server: told in its words, the text kept.
+    const account = await server.store.accounts.findUserByEmail('purchaser@demo.test')
+    await server.store.accounts.setRole(CONTRACT, account!.id, 'viewer')
+    await selectText(purchaser.page, 'Commencement Date')
+    await purchaser.page.getByRole('button', { name: 'Comment on the selected text' }).click()
+    const refused = purchaserPanel.getByRole('group', { name: 'New comment' })
+    await refused.getByRole('combobox', { name: 'Comment' }).fill('One more thing')
+    await refused.getByRole('button', { name: 'Comment', exact: true }).click()
+    const refusal = refused.getByRole('alert')
+    await expect.poll(() => refusal.count(), SETTLE).toBe(1)
+    expect(await refusal.textContent()).not.toBe('')
+    expect(await refusal.textContent()).not.toContain('Something went wrong')
+    expect(await refused.getByRole('combobox', { name: 'Comment' }).inputValue()).toBe('One more thing')
   })
 
   it('a provider comments on their suggestion from its card; the chair finds the thread from the card too', async () => {
