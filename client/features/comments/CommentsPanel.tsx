@@ -20,6 +20,7 @@ import { type ClausePlace, type TextRange, clauseAround, clausePlaces, isDetache
 import type { ThreadDraft } from './threadDrafts.ts'
 import { type PlacedThread, type StatusFilter, type ThreadFilters, NO_FILTERS, canResolve, filterThreads, groupThreads } from './threadList.ts'
 import type { LiveThreads } from './useThreads.ts'
+import { showThreadInText } from './useContractComments.ts'
 
 /** The constituencies as the filter names them. */
 const CONSTITUENCY_LABEL: Readonly<Record<Constituency, string>> = { steering: 'Steering group', provider: 'Providers', purchaser: 'Purchasers' }
@@ -164,10 +165,7 @@ export function CommentsPanel(props: CommentsPanelProps) {
 
   const show = (thread: ThreadView) => {
     onActivate(thread.id)
-    const at = placed.find((each) => each.thread.id === thread.id)
-    const place = places.get(thread.clauseId)
-    if (at?.range != null) editor.chain().setTextSelection(at.range).scrollIntoView().run()
-    else if (place !== undefined) editor.chain().setTextSelection(place.pos + 2).scrollIntoView().run()
+    showThreadInText(editor, thread)
   }
 
   const isRelated = (each: PlacedThread) =>

@@ -10,7 +10,7 @@ import type { ThreadView } from '../../../shared/protocol/comments.ts'
 import { showCommentHighlights } from '../../editor/CommentHighlights.ts'
 import type { CommentActions } from './commentActions.ts'
 import { isCommentShortcut } from './CommentToolbar.tsx'
-import { clauseAround, clausePlaces, rangeOfAnchor } from './threadAnchors.ts'
+import { clauseAround, clausePlaces, isDetachedRange, rangeOfAnchor } from './threadAnchors.ts'
 import { type DraftResult, type ThreadDraft, draftForClause, draftForSuggestion, draftFromSelection } from './threadDrafts.ts'
 import { openCountsByClause } from './threadList.ts'
 import type { LiveThreads } from './useThreads.ts'
@@ -47,6 +47,18 @@ export interface ContractComments {
   /** The number of open threads of each clause, and in all. */
   readonly openThreads: ReadonlyMap<string, number>
   readonly openCount: number
+}
+
+/**
+ * Selects `thread`'s passage where it is now and scrolls to it; for a whole-clause thread, or
+ * one whose passage is gone, puts the cursor in its clause's heading instead.
+ */
+export function showThreadInText(editor: Editor, thread: ThreadView): void {
+  if (editor.isDestroyed) return
+  const range = thread.anchor === null ? null : rangeOfAnchor(editor.state, thread.anchor)
+  const place = clausePlaces(editor.state.doc).get(thread.clauseId)
+  if (range !== null && !isDetachedRange(range)) editor.chain().setTextSelection(range).scrollIntoView().run()
+  else if (place !== undefined) editor.chain().setTextSelection(place.pos + 2).scrollIntoView().run()
 }
 
 export function useContractComments({ editor, live, canComment, focusThreadId, onNotice, onShowPanel }: ContractCommentsOptions): ContractComments {
@@ -128,10 +140,7 @@ export function useContractComments({ editor, live, canComment, focusThreadId, o
     }
     focusedThread.current = focusThreadId
     activate(thread.id)
-    const range = thread.anchor === null ? null : rangeOfAnchor(editor.state, thread.anchor)
-    const place = clausePlaces(editor.state.doc).get(thread.clauseId)
-    if (range !== null && range.from < range.to) editor.chain().setTextSelection(range).scrollIntoView().run()
-    else if (place !== undefined) editor.chain().setTextSelection(place.pos + 2).scrollIntoView().run()
+    showThreadInText(editor, thread)
   }, [editor, focusThreadId, live.threads, live.isLoaded, onNotice, activate])
 
   const threadsOnSuggestion = useCallback(
