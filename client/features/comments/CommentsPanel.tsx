@@ -62,14 +62,17 @@ function placeThreads(editor: Editor, threads: Iterable<ThreadView>): PlacedThre
  * Scrolls the side panel (when it scrolls on its own, beside the text) so that `element` is in
  * sight; never the page, which would take the text away from the passage being read.
  */
-function revealInPanel(element: Element | null | undefined): void {
+function revealInPanel(element: Element | null | undefined, align: 'nearest' | 'start' = 'nearest'): void {
   const box = element?.closest('.side-panel')
   if (!(element instanceof HTMLElement) || !(box instanceof HTMLElement) || box.scrollHeight <= box.clientHeight) return
   const top = element.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop
   const bottom = top + element.offsetHeight
-  if (top < box.scrollTop) box.scrollTop = top - 8
+  if (align === 'start' || top < box.scrollTop) box.scrollTop = top - 8
   else if (bottom > box.scrollTop + box.clientHeight) box.scrollTop = Math.min(top - 8, bottom - box.clientHeight + 8)
 }
+
+/** How far down the window the line is whose clause the panel follows while the text scrolls. */
+const READING_LINE = 1 / 3
 
 /** Whether two ranges share some text, or a caret `a` touches `b`. */
 function overlaps(a: TextRange, b: TextRange): boolean {
@@ -163,6 +166,37 @@ export function CommentsPanel(props: CommentsPanelProps) {
     if (draft !== null) revealInPanel(list.current?.parentElement?.querySelector('.thread-draft'))
   }, [draft])
 
+  // While the text scrolls, the panel follows: the threads of the clause being read (or of the
+  // next clause that has some) come to its top, as comments sit beside their text. Not while
+  // a thread is being written, nor while the person is in the panel.
+  const isFollowing = useRef(true)
+  isFollowing.current = draft === null
+  useEffect(() => {
+    let frame = 0
+    const follow = () => {
+      frame = 0
+      const panel = list.current?.closest('.side-panel')
+      if (!isFollowing.current || !panel || panel.matches(':hover, :focus-within') || editor.isDestroyed) return
+      const text = editor.view.dom.getBoundingClientRect()
+      const line = Math.min(Math.max(text.top, 0) + window.innerHeight * READING_LINE, text.bottom - 1)
+      const at = editor.view.posAtCoords({ left: text.left + text.width / 2, top: line })
+      const clause = at === null ? null : clauseAround(editor.state.doc, at.pos)
+      const place = clause === null ? undefined : clausePlaces(editor.state.doc).get(clause.clauseId)
+      if (place === undefined) return
+      const groups = [...(list.current?.querySelectorAll<HTMLElement>('[data-clause-order]') ?? [])]
+      const next = groups.find((group) => Number(group.dataset.clauseOrder) >= place.order)
+      if (next !== undefined) revealInPanel(next, 'start')
+    }
+    const onScroll = () => {
+      frame ||= requestAnimationFrame(follow)
+    }
+    window.addEventListener('scroll', onScroll, { passive: true })
+    return () => {
+      cancelAnimationFrame(frame)
+      window.removeEventListener('scroll', onScroll)
+    }
+  }, [editor])
+
   const show = (thread: ThreadView) => {
     onActivate(thread.id)
     showThreadInText(editor, thread)
@@ -252,7 +286,13 @@ export function CommentsPanel(props: CommentsPanelProps) {
           <p className="comments-empty">{placed.length === 0 ? 'No comments yet. Select text and choose Comment (Ctrl+Alt+M).' : 'No threads match these filters.'}</p>
         ) : null}
         {groups.clauses.map((group) => (
-          <section key={group.clause.clauseId} className="comment-group" data-clause-id={group.clause.clauseId} aria-label={`Clause ${group.clause.number} ${group.clause.heading}`}>
+          <section
+            key={group.clause.clauseId}
+            className="comment-group"
+            data-clause-id={group.clause.clauseId}
+            data-clause-order={group.clause.order}
+            aria-label={`Clause ${group.clause.number} ${group.clause.heading}`}
+          >
             <h3 className="comment-group-clause">
               <span className="outline-number">{group.clause.number}</span> {group.clause.heading || 'Untitled clause'}
             </h3>
