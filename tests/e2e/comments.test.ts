@@ -217,6 +217,15 @@ describe('comment threads', () => {
       expect(await person.page.content()).not.toContain('hold firm')
     }
 
+    // The purchaser was told of the provider's reply to their thread; Mark all read clears the bell.
+    await expect.poll(() => purchaser.page.getByTestId('inbox-count').count(), SETTLE).toBe(1)
+    await purchaser.page.getByRole('button', { name: /^Inbox/ }).click()
+    const purchasersInbox = purchaser.page.getByRole('dialog', { name: 'Inbox' })
+    await purchasersInbox.getByRole('button', { name: /Priya Provider replied to your thread/ }).waitFor()
+    await purchasersInbox.getByRole('button', { name: 'Mark all read' }).click()
+    await expect.poll(() => purchaser.page.getByTestId('inbox-count').count(), SETTLE).toBe(0)
+    await purchaser.page.keyboard.press('Escape')
+
     // Offline, after a reload, the purchaser still reads the comments as last received.
     await purchaser.page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined))
     await purchaser.context.setOffline(true)
