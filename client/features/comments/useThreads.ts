@@ -6,7 +6,8 @@
  *
  * The browser reconnects an event stream by itself after a network error; when the server
  * refuses it (the stream closes for good) this hook opens a new one after a growing pause. While
- * disconnected the last list stays as it was: the person can still read it. Given a device copy
+ * disconnected the last list stays as it was: the person can still read it. A tab hidden for a
+ * minute closes its stream and reopens it when shown. Given a device copy
  * name, the last list is also kept on the device (localStorage), so a contract opened offline
  * shows the comments as they last were, until the server's snapshot replaces them.
  */
@@ -50,6 +51,13 @@ function keep(key: string, threads: ReadonlyMap<string, ThreadView>): void {
     // Storage full or disabled: the list is still live, only not kept.
   }
 }
+
+/**
+ * How long a hidden tab keeps its stream open. Browsers allow about six HTTP/1.1 connections to
+ * a server, and each stream holds one: tabs left in the background give theirs back (and catch
+ * up from the snapshot when shown again).
+ */
+const HIDDEN_CLOSE_MS = 60_000
 
 /** The pause before reopening a refused stream: doubling from 1 s up to 30 s. */
 const FIRST_RETRY_MS = 1_000
@@ -148,21 +156,38 @@ export function useThreads(contractId: string, keptAs: string | null = null): Li
         }
       }
     }
-    // Back online: do not wait out the pause.
+    // Back online, or shown again: do not wait out the pause.
     const reconnectNow = () => {
-      if (source?.readyState !== EventSource.CLOSED) return
+      if (source !== null && source.readyState !== EventSource.CLOSED) return
       clearTimeout(retry)
       pause = FIRST_RETRY_MS
       open()
     }
+    let hidden: ReturnType<typeof setTimeout> | undefined
+    const followVisibility = () => {
+      clearTimeout(hidden)
+      if (document.visibilityState !== 'hidden') {
+        reconnectNow()
+        return
+      }
+      hidden = setTimeout(() => {
+        clearTimeout(retry)
+        source?.close()
+        source = null
+        setConnection('connecting')
+      }, HIDDEN_CLOSE_MS)
+    }
 
     open()
     window.addEventListener('online', reconnectNow)
+    document.addEventListener('visibilitychange', followVisibility)
     return () => {
       isClosed = true
       clearTimeout(retry)
+      clearTimeout(hidden)
       source?.close()
       window.removeEventListener('online', reconnectNow)
+      document.removeEventListener('visibilitychange', followVisibility)
     }
   }, [contractId])
 
