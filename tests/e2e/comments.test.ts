@@ -15,7 +15,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { Locator, Page } from 'playwright-core'
-import { SETTLE, contractEditor, signIn, untilStatus, useBrowser } from '../helpers/browser.ts'
+import { SETTLE, locateText, signIn, untilStatus, useBrowser } from '../helpers/browser.ts'
 import { DEMO_PASSWORD, startTestServer } from '../helpers/testServer.ts'
 
 const CONTRACT = 'children-homes'
@@ -27,47 +27,9 @@ const QUESTION = 'Why 30 days? Our finance team works to https://example.org/ter
 const SECRET = 'Providers only: hold firm on the three years'
 const PUBLIC_AFTER = 'A note for everyone on the term'
 
-/** Where the first occurrence of `text` starts and ends on screen (scrolled into view). */
-async function ends(page: Page, text: string): Promise<{ start: { x: number; y: number }; end: { x: number; y: number } }> {
-  const box = await contractEditor(page).evaluate((element, wanted) => {
-    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT, {
-      acceptNode: (node) => (node.parentElement?.closest('.collaboration-carets__caret') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
-    })
-    const nodes: Text[] = []
-    let whole = ''
-    for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
-      nodes.push(node as Text)
-      whole += node.textContent ?? ''
-    }
-    const at = whole.indexOf(wanted)
-    if (at < 0) return null
-    const locate = (offset: number, isEnd: boolean): [Text, number] => {
-      let start = 0
-      for (const node of nodes) {
-        if (offset < start + node.length || (isEnd && offset === start + node.length)) return [node, offset - start]
-        start += node.length
-      }
-      return [nodes[nodes.length - 1]!, nodes[nodes.length - 1]!.length]
-    }
-    const [startNode, startOffset] = locate(at, false)
-    const [endNode, endOffset] = locate(at + wanted.length, true)
-    startNode.parentElement!.scrollIntoView({ block: 'center' })
-    const caretBox = (node: Text, offset: number) => {
-      const range = document.createRange()
-      range.setStart(node, offset)
-      range.setEnd(node, offset)
-      const rect = range.getClientRects()[0] ?? range.getBoundingClientRect()
-      return { x: rect.left, y: (rect.top + rect.bottom) / 2 }
-    }
-    return { start: caretBox(startNode, startOffset), end: caretBox(endNode, endOffset) }
-  }, text)
-  if (box === null) throw new Error(`"${text}" is not in the contract`)
-  return box
-}
-
 /** Selects `text` in the contract's text by dragging across it, as a person would. */
 async function selectText(page: Page, text: string): Promise<void> {
-  const box = await ends(page, text)
+  const box = await locateText(page, text)
   await page.mouse.move(box.start.x + 0.5, box.start.y)
   await page.mouse.down()
   await page.mouse.move((box.start.x + box.end.x) / 2, (box.start.y + box.end.y) / 2, { steps: 4 })
@@ -358,11 +320,11 @@ describe('comment threads', () => {
     const chair = await open('The chair', 'chair@demo.test')
 
     // The provider suggests an insertion, then comments on it from its card.
-    const after = (await ends(provider.page, 'Commencement Date')).end
+    const after = (await locateText(provider.page, 'Commencement Date')).end
     await provider.page.mouse.click(after.x - 0.5, after.y)
     await provider.page.keyboard.type(' (as agreed in writing)')
     await untilStatus(provider, 'Saved')
-    const inserted = await ends(provider.page, 'agreed in writing')
+    const inserted = await locateText(provider.page, 'agreed in writing')
     await provider.page.mouse.click((inserted.start.x + inserted.end.x) / 2, inserted.start.y)
     const card = provider.page.getByRole('complementary', { name: 'Suggestion' })
     await card.getByRole('button', { name: 'Comment', exact: true }).click()
@@ -377,7 +339,7 @@ describe('comment threads', () => {
     expect(await thread.textContent()).toContain('On a suggestion')
 
     // The chair, at the suggestion, sees that it is discussed and opens the thread from its card.
-    const chairsAfter = await ends(chair.page, 'agreed in writing')
+    const chairsAfter = await locateText(chair.page, 'agreed in writing')
     await chair.page.mouse.click((chairsAfter.start.x + chairsAfter.end.x) / 2, chairsAfter.start.y)
     const chairsCard = chair.page.getByRole('complementary', { name: 'Suggestion' })
     await chairsCard.getByRole('button', { name: '1 comment thread' }).click()

@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { Locator, Page } from 'playwright-core'
-import { SETTLE, contractText, readParagraphs, signIn, untilStatus, useBrowser } from '../helpers/browser.ts'
+import { SETTLE, locateText, readParagraphs, signIn, untilStatus, useBrowser } from '../helpers/browser.ts'
 import { DEMO_PASSWORD, startTestServer } from '../helpers/testServer.ts'
 
 const CONTRACT = 'children-homes'
@@ -18,56 +18,15 @@ const SCREENSHOT_PATH = '/tmp/concordat-suggestions.png'
 const PROVIDER_NAME = 'Priya Provider'
 const PROVIDER_ORGANISATION = 'Northern Care Homes Ltd'
 
-/**
- * The on-screen box of the first occurrence of `text` in the editor's text (scrolled into view),
- * read across text nodes and around other people's carets, which split the text in the page.
- */
-async function boxOf(page: Page, text: string): Promise<{ left: number; right: number; top: number; bottom: number }> {
-  const box = await contractText(page).evaluate((element, wanted) => {
-    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT, {
-      acceptNode: (node) => (node.parentElement?.closest('.collaboration-carets__caret') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
-    })
-    const nodes: Text[] = []
-    let whole = ''
-    for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
-      nodes.push(node as Text)
-      whole += node.textContent ?? ''
-    }
-    const at = whole.indexOf(wanted)
-    if (at < 0) return null
-    const locate = (offset: number, isEnd: boolean): [Text, number] => {
-      let start = 0
-      for (const node of nodes) {
-        const length = node.length
-        if (offset < start + length || (isEnd && offset === start + length)) return [node, offset - start]
-        start += length
-      }
-      return [nodes[nodes.length - 1]!, nodes[nodes.length - 1]!.length]
-    }
-    const [startNode, startOffset] = locate(at, false)
-    const [endNode, endOffset] = locate(at + wanted.length, true)
-    startNode.parentElement!.scrollIntoView({ block: 'center' })
-    const range = document.createRange()
-    range.setStart(startNode, startOffset)
-    range.setEnd(endNode, endOffset)
-    const rects = [...range.getClientRects()].filter((rect) => rect.width > 0)
-    const first = rects[0]!
-    const last = rects[rects.length - 1]!
-    return { left: first.left, right: last.right, top: last.top, bottom: last.bottom }
-  }, text)
-  if (box === null) throw new Error(`"${text}" is not in the editor`)
-  return box
-}
-
 /** Clicks just after the last character of `text`, putting the caret there. */
 async function clickAfter(page: Page, text: string): Promise<void> {
-  const box = await boxOf(page, text)
+  const box = await locateText(page, text)
   await page.mouse.click(box.right - 0.5, (box.top + box.bottom) / 2)
 }
 
 /** Clicks in the middle of `text`. */
 async function clickInside(page: Page, text: string, clicks = 1): Promise<void> {
-  const box = await boxOf(page, text)
+  const box = await locateText(page, text)
   await page.mouse.click((box.left + box.right) / 2, (box.top + box.bottom) / 2, { clickCount: clicks })
 }
 

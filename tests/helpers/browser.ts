@@ -170,3 +170,63 @@ export async function untilStatus(person: { name: string; page: Page }, label: s
     throw new Error(`${person.name}'s status pill never read "${label}" (${said})`, { cause: error })
   }
 }
+
+/** Where a piece of the contract's text is on screen. */
+export interface TextPlace {
+  /** The left edge of its first line box, the right edge and top and bottom of its last. */
+  readonly left: number
+  readonly right: number
+  readonly top: number
+  readonly bottom: number
+  /** The caret positions at its start and its end (x, and y in the middle of the line). */
+  readonly start: { readonly x: number; readonly y: number }
+  readonly end: { readonly x: number; readonly y: number }
+}
+
+/**
+ * Where the first occurrence of `text` in the contract's text (any role's editor) is on
+ * screen, scrolled into view; read across text nodes and around other people's carets, which
+ * split the text in the page.
+ */
+export async function locateText(page: Page, text: string): Promise<TextPlace> {
+  const place = await contractEditor(page).evaluate((element, wanted) => {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT, {
+      acceptNode: (node) => (node.parentElement?.closest('.collaboration-carets__caret') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+    })
+    const nodes: Text[] = []
+    let whole = ''
+    for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+      nodes.push(node as Text)
+      whole += node.textContent ?? ''
+    }
+    const at = whole.indexOf(wanted)
+    if (at < 0) return null
+    const locate = (offset: number, isEnd: boolean): [Text, number] => {
+      let start = 0
+      for (const node of nodes) {
+        if (offset < start + node.length || (isEnd && offset === start + node.length)) return [node, offset - start]
+        start += node.length
+      }
+      return [nodes[nodes.length - 1]!, nodes[nodes.length - 1]!.length]
+    }
+    const [startNode, startOffset] = locate(at, false)
+    const [endNode, endOffset] = locate(at + wanted.length, true)
+    startNode.parentElement!.scrollIntoView({ block: 'center' })
+    const caret = (node: Text, offset: number) => {
+      const range = document.createRange()
+      range.setStart(node, offset)
+      range.setEnd(node, offset)
+      const rect = range.getClientRects()[0] ?? range.getBoundingClientRect()
+      return { x: rect.left, y: (rect.top + rect.bottom) / 2 }
+    }
+    const range = document.createRange()
+    range.setStart(startNode, startOffset)
+    range.setEnd(endNode, endOffset)
+    const rects = [...range.getClientRects()].filter((rect) => rect.width > 0)
+    const first = rects[0]!
+    const last = rects[rects.length - 1]!
+    return { left: first.left, right: last.right, top: last.top, bottom: last.bottom, start: caret(startNode, startOffset), end: caret(endNode, endOffset) }
+  }, text)
+  if (place === null) throw new Error(`"${text}" is not in the contract`)
+  return place
+}
