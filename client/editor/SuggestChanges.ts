@@ -219,8 +219,17 @@ export const SuggestChanges = Extension.create<SuggestChangesOptions, SuggestCha
   dispatchTransaction({ transaction, next }) {
     const { editor, options, storage } = this
     const state = editor.state
-    if (!isSuggesting(state) || isFromSharedDocument(transaction) || transaction.getMeta(suggestChangesKey)?.skip) {
+    if (isFromSharedDocument(transaction) || transaction.getMeta(suggestChangesKey)?.skip) {
       next(transaction)
+      return
+    }
+    if (!isSuggesting(state)) {
+      // Written exactly where it was made, not as the binding's diff would guess: the shared
+      // document then says which characters are new, and comment anchors and suggestions
+      // next to an edit stay on the characters they were made on (see suggestionText.ts).
+      const edits = transaction.docChanged && options.doc !== null ? textEditsOf(state, transaction) : null
+      if (edits === null || edits.length === 0) next(transaction)
+      else inBodyTransaction(options.doc, () => next(transaction), edits, () => {})
       return
     }
     if (!transaction.docChanged) {

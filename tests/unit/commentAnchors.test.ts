@@ -99,6 +99,19 @@ describe('comment anchors', () => {
     expect(isDetachedRange(rangeOfAnchor(b.state, anchor))).toBe(true)
   })
 
+  it('collapses when the deleted passage starts like the text after it (no character of it survives)', () => {
+    const [docA, docB] = twoDocs()
+    contract(docA)
+    const a = editorFor(docA)
+    const b = editorFor(docB)
+    // "weekly fee " is followed by "within": a diff of the two strings would keep the first "w".
+    const anchor = anchorOfRange(a.state, rangeOf(a, 'weekly fee '))!
+    b.chain().deleteRange(rangeOf(b, 'weekly fee ')).run()
+    expect(a.state.doc.textContent).toContain('The Council will pay the within 30 days')
+    expect(isDetachedRange(rangeOfAnchor(a.state, anchor))).toBe(true)
+    expect(isDetachedRange(rangeOfAnchor(b.state, anchor))).toBe(true)
+  })
+
   it('is detached when its whole clause is deleted', () => {
     const doc = new Y.Doc()
     contract(doc)
