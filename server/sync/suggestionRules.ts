@@ -4,7 +4,7 @@
  * room's document, and accepted only if everything it does is expressible as that person's own
  * suggestions:
  * - text it adds carries an `insertion` mark whose suggestion is the sender's, and is formatted
- *   like the existing text beside it;
+ *   like the existing text beside it or like the text it replaces;
  * - it removes no text but the sender's own still-pending suggested text;
  * - formatting changes only add or remove `insertion`/`deletion` marks of the sender's own
  *   suggestions (or put back what was there, around the sender's insertion);
@@ -260,7 +260,32 @@ class BodyJudge {
       hasNeighbour = true
       if (formattingAt(neighbour) === own) return true
     }
-    return !hasNeighbour && own === '[]'
+    if (!hasNeighbour && own === '[]') return true
+    // A replacement takes the formatting of the text it replaces (the editor carries over that
+    // of the selection's start, which may lie further back in the clause).
+    const id = markAt(item.left, SUGGESTION_MARK.insertion)?.id
+    return typeof id === 'string' && this.#replacesTextFormatted(item, id, own)
+  }
+
+  /**
+   * Whether the clause around `item` holds existing text proposed for deletion by the same
+   * suggestion `id` and formatted as `formatting`.
+   */
+  #replacesTextFormatted(item: Y.Item, id: string, formatting: string): boolean {
+    let clause: unknown = item.parent
+    while (clause instanceof Y.AbstractType && !(clause instanceof Y.XmlElement && clause.nodeName === 'clause')) clause = clause._item?.parent
+    if (!(clause instanceof Y.XmlElement)) return false
+    const visit = (node: Y.XmlElement): boolean =>
+      node.toArray().some((child) => {
+        if (child instanceof Y.XmlElement) return visit(child)
+        if (!(child instanceof Y.XmlText)) return false
+        for (let current = child._start; current !== null; current = current.right) {
+          if (current.deleted || !(current.content instanceof Y.ContentString) || this.#isNew(current.id)) continue
+          if (markAt(current, SUGGESTION_MARK.deletion)?.id === id && formattingAt(current) === formatting) return true
+        }
+        return false
+      })
+    return visit(clause)
   }
 
   /** Whether all the text inside `element` (there must be some) is the sender's suggested insertion. */

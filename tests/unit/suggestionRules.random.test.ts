@@ -660,7 +660,26 @@ function oracle(before: Y.Doc, after: Y.Doc, own: ReadonlySet<number>, principal
       if (!mayChange) broken.push(`changes the ${mark} mark of ${key} from ${JSON.stringify(from)} to ${JSON.stringify(to)}`)
     }
   }
-  // New text: the sender's insertion, no one else's deletion, and the formatting of the old text beside it.
+  /** The formatting of the old text in `text`'s clause proposed for deletion by the same suggestion as `insertion`. */
+  const replacedFormatting = (text: TextNodeState, insertion: unknown): string[] => {
+    const id = (insertion as { id?: unknown } | undefined)?.id
+    const clauseOf = (element: string): string | null => {
+      for (let current = element; current !== ''; current = now.elements.get(current)?.parent ?? '') if (now.elements.get(current)?.nodeName === 'clause') return current
+      return null
+    }
+    const clause = clauseOf(text.parent)
+    if (typeof id !== 'string' || clause === null) return []
+    const found: string[] = []
+    for (const other of now.textNodes.values()) {
+      if (clauseOf(other.parent) !== clause) continue
+      for (const key of other.characters) {
+        const character = now.characters.get(key)!
+        if (was.characters.has(key) && (character.marks[SUGGESTION_MARK.deletion] as { id?: unknown } | undefined)?.id === id) found.push(formatting(character))
+      }
+    }
+    return found
+  }
+  // New text: the sender's insertion, no one else's deletion, and the formatting of the old text beside it or that it replaces.
   for (const text of now.textNodes.values()) {
     const old = text.characters.map((key) => was.characters.has(key))
     text.characters.forEach((key, index) => {
@@ -671,7 +690,9 @@ function oracle(before: Y.Doc, after: Y.Doc, own: ReadonlySet<number>, principal
       const left = text.characters.slice(0, index).findLast((_, i) => old[i])
       const right = text.characters.slice(index + 1).find((_, i) => old[index + 1 + i])
       const beside = [left, right].filter((neighbour) => neighbour !== undefined).map((neighbour) => formatting(now.characters.get(neighbour)!))
-      if (!(beside.length === 0 ? [formatting({ client: 0, text: '', marks: {} })] : beside).includes(formatting(character))) broken.push(`adds ${key} formatted unlike the text beside it`)
+      const replaced = replacedFormatting(text, character.marks[SUGGESTION_MARK.insertion])
+      const alike = beside.length === 0 ? [formatting({ client: 0, text: '', marks: {} })] : beside
+      if (![...alike, ...replaced].includes(formatting(character))) broken.push(`adds ${key} formatted unlike the text beside it or the text it replaces`)
     })
   }
   return broken
