@@ -4,7 +4,7 @@
  * ahead), broadcasts each as the bytes it received, and compacts its log in the background.
  */
 import * as Y from 'yjs'
-import { defineRoots } from '../../shared/ydoc/schema.ts'
+import { defineRoots, getBody } from '../../shared/ydoc/schema.ts'
 import * as encoding from 'lib0/encoding'
 import { MessageType, SyncStep } from '../../shared/protocol/messages.ts'
 import type { ContractDetails } from '../../shared/domain/contractDetails.ts'
@@ -38,6 +38,12 @@ export interface RoomOptions {
    * update that caused it.
    */
   readonly onMetaChanged?: MetaChangeListener
+  /**
+   * Told after each applied change of the document's `body` (default: nobody), so that what
+   * is computed from the text outside the pipeline (whether comment threads are detached) can
+   * follow it. Called while the update is applied: it must only schedule work; a throw is logged.
+   */
+  readonly onBodyChanged?: (contractId: ContractId) => void
 }
 
 /** Hears of changed contract details in a room's document (see `RoomOptions.onMetaChanged`). */
@@ -108,16 +114,17 @@ export class Room {
       if (stored.snapshot) Y.applyUpdate(room.doc, stored.snapshot)
       for (const { data } of stored.updates) Y.applyUpdate(room.doc, data)
     })
-    const { onMetaChanged } = options
-    if (onMetaChanged) {
-      observeContractDetails(room.doc, (changed) => {
-        try {
-          onMetaChanged(name, changed)
-        } catch (error) {
-          options.log(`Following the details of ${name} failed`, error)
-        }
-      })
+    const { onMetaChanged, onBodyChanged } = options
+    // A listener's throw is logged; it never reaches the update that caused it.
+    const tell = (what: string, listen: () => void) => {
+      try {
+        listen()
+      } catch (error) {
+        options.log(`Following the ${what} of ${name} failed`, error)
+      }
     }
+    if (onMetaChanged) observeContractDetails(room.doc, (changed) => tell('details', () => onMetaChanged(name, changed)))
+    if (onBodyChanged) getBody(room.doc).observeDeep(() => tell('text', () => onBodyChanged(name)))
     if (stored.updates.length >= options.compactAfterUpdates) room.#scheduleCompaction()
     return room
   }

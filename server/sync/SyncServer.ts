@@ -11,7 +11,6 @@ import type * as Y from 'yjs'
 import { CloseCode } from '../../shared/protocol/closeCodes.ts'
 import { MAX_BYTES_BEFORE_READY, MAX_MESSAGE_BYTES } from '../../shared/protocol/limits.ts'
 import { ACK_PARAM, SyncStep } from '../../shared/protocol/messages.ts'
-import { getBody } from '../../shared/ydoc/schema.ts'
 import { type ContractId, parseContractId } from '../../shared/domain/ids.ts'
 import type { Role } from '../../shared/domain/roles.ts'
 import type { DocumentStore } from '../store/Store.ts'
@@ -50,11 +49,7 @@ export interface SyncServerOptions {
    * nobody), so the contract list can follow the documents. See `RoomOptions.onMetaChanged`.
    */
   readonly onMetaChanged?: MetaChangeListener
-  /**
-   * Told after a loaded room's `body` changed (default: nobody), so that what is computed from
-   * the text outside the pipeline (whether comment threads are detached) can follow it. Called
-   * while the update is applied: it must only schedule work, and a throw is logged.
-   */
+  /** Told after a loaded room's `body` changed (default: nobody). See `RoomOptions.onBodyChanged`. */
   readonly onBodyChanged?: (contractId: ContractId) => void
 }
 
@@ -225,8 +220,8 @@ export class SyncServer {
       }
       let loading = this.#rooms.get(name)
       if (!loading) {
-        const { compactAfterUpdates, log, bindings, onMetaChanged } = this.#options
-        loading = Room.load(name, this.#options.store, { compactAfterUpdates, log, bindings, onMetaChanged }).then((room) => this.#followBody(room))
+        const { compactAfterUpdates, log, bindings, onMetaChanged, onBodyChanged } = this.#options
+        loading = Room.load(name, this.#options.store, { compactAfterUpdates, log, bindings, onMetaChanged, onBodyChanged })
         this.#rooms.set(name, loading)
         loading.catch(() => this.#rooms.delete(name))
       }
@@ -237,21 +232,6 @@ export class SyncServer {
       this.#idleTimers.delete(name)
       return room
     }
-  }
-
-  /** Tells `onBodyChanged` of every later change to the room's body (the observer goes with the doc). */
-  #followBody(room: Room): Room {
-    const { onBodyChanged, log } = this.#options
-    if (onBodyChanged) {
-      getBody(room.doc).observeDeep(() => {
-        try {
-          onBodyChanged(room.name)
-        } catch (error) {
-          log(`Following the text of ${room.name} failed`, error)
-        }
-      })
-    }
-    return room
   }
 
   #releaseIfIdle(room: Room): void {
