@@ -89,7 +89,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ...options.sync,
   })
   const commentEvents = new CommentEvents({ heartbeatMs: options.commentHeartbeatMs })
-  const comments = new CommentService({ accounts, comments: store.comments, documents: new CurrentDocument({ store, sync }), events: commentEvents })
+  const documents = new CurrentDocument({ store, sync })
+  const comments = new CommentService({ accounts, comments: store.comments, documents, events: commentEvents })
   const service = new AccountService({
     accounts,
     throttle: new SignInThrottle(options.throttle),
@@ -104,7 +105,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const api = apiRouter({
     accounts,
     service,
-    contracts: new ContractService({ store, members: service }),
+    contracts: new ContractService({ store, members: service, documents }),
     comments,
     authenticator,
     auth: createHttpAuth({ authenticator, store: sessionStore, secret }),

@@ -4,7 +4,6 @@
  * the server (see `contractDocuments.ts`) before the contract appears in anyone's list.
  */
 import { randomInt } from 'node:crypto'
-import * as Y from 'yjs'
 import { checkDescription, checkTitle, type ContractDetails } from '../../shared/domain/contractDetails.ts'
 import { type ContractId, parseContractId } from '../../shared/domain/ids.ts'
 import { can } from '../../shared/domain/roles.ts'
@@ -12,6 +11,7 @@ import type { ContractListItem } from '../../shared/protocol/api.ts'
 import type { AccountService } from '../accounts/AccountService.ts'
 import { HttpError } from '../http/HttpError.ts'
 import type { Store } from '../store/Store.ts'
+import type { CurrentDocument } from './CurrentDocument.ts'
 import { buildContractCopy, buildEmptyContract, newServerClientId } from './contractDocuments.ts'
 
 /** A checked request to start a contract. */
@@ -80,10 +80,12 @@ const ID_ATTEMPTS = 5
 export class ContractService {
   readonly #store: Store
   readonly #members: AccountService
+  readonly #documents: Pick<CurrentDocument, 'read'>
 
-  constructor(init: { store: Store; members: AccountService }) {
+  constructor(init: { store: Store; members: AccountService; documents: Pick<CurrentDocument, 'read'> }) {
     this.#store = init.store
     this.#members = init.members
+    this.#documents = init.documents
   }
 
   /**
@@ -97,15 +99,9 @@ export class ContractService {
    */
   async create(userId: string, request: NewContract): Promise<ContractListItem> {
     const details: ContractDetails = { title: request.title, description: request.description }
-    const source = request.copyOf === null ? null : await this.#readSource(request.copyOf, userId)
-    let clientId: number
-    let update: Uint8Array
-    try {
-      clientId = newServerClientId(source === null ? new Set() : new Set(Y.decodeStateVector(Y.encodeStateVector(source)).keys()))
-      update = source === null ? buildEmptyContract(clientId, details) : buildContractCopy(source, clientId, details)
-    } finally {
-      source?.destroy()
-    }
+    const copy = request.copyOf === null ? null : await this.#copyOf(request.copyOf, userId, details)
+    const clientId = copy?.clientId ?? newServerClientId()
+    const update = copy?.update ?? buildEmptyContract(clientId, details)
     const contractId = await this.#freeContractId(request.title)
 
     const { accounts } = this.#store
@@ -119,21 +115,18 @@ export class ContractService {
   }
 
   /**
-   * The source of a copy as stored. Every update the sync server has applied was stored
-   * first, so this is at least as new as any loaded room's document.
+   * The first update of a copy of `contractId`'s current text, under a fresh clientID of the
+   * server's that its source never used; the caller must own or edit the source.
    */
-  async #readSource(contractId: ContractId, userId: string): Promise<Y.Doc> {
+  async #copyOf(contractId: ContractId, userId: string, details: ContractDetails): Promise<{ clientId: number; update: Uint8Array }> {
     const role = await this.#members.requireRole(contractId, userId)
     if (!can(role, 'edit')) {
       throw new HttpError(403, 'forbidden', 'Only an owner or editor of a contract can copy it. Ask one of them to make the copy for you.')
     }
-    const stored = await this.#store.loadDocument(contractId)
-    const doc = new Y.Doc()
-    doc.transact(() => {
-      if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot)
-      for (const { data } of stored.updates) Y.applyUpdate(doc, data)
+    return this.#documents.read(contractId, (source) => {
+      const clientId = newServerClientId(new Set(source.store.clients.keys()))
+      return { clientId, update: buildContractCopy(source, clientId, details) }
     })
-    return doc
   }
 
   /** An id for a new contract titled `title` that no contract or stored document uses. */
