@@ -15,7 +15,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { Locator, Page } from 'playwright-core'
-import { SETTLE, locateText, signIn, untilStatus, useBrowser } from '../helpers/browser.ts'
+import { SETTLE, locateText, openContractAs, untilStatus, useBrowser } from '../helpers/browser.ts'
 import { DEMO_PASSWORD, startTestServer } from '../helpers/testServer.ts'
 
 const CONTRACT = 'children-homes'
@@ -54,20 +54,13 @@ function threadCard(panel: Locator, text: string): Locator {
 }
 
 describe('comment threads', () => {
-  const { browser, defer } = useBrowser()
+  const browsing = useBrowser()
+  const { defer } = browsing
 
   it('purchaser comments on a passage; provider replies mentioning the chair; the chair, told in the inbox, resolves; a providers-only thread stays with providers', async () => {
     const server = await startTestServer({ members: true })
     defer(() => server.dispose())
-    const open = async (name: string, email: string) => {
-      const context = await browser().newContext({ viewport: { width: 1400, height: 900 } })
-      defer(() => context.close())
-      const page = await context.newPage()
-      await signIn(page, server.url, email, DEMO_PASSWORD)
-      await page.goto(`${server.url}/contracts/${CONTRACT}`)
-      await untilStatus({ name, page }, 'Saved')
-      return { name, page, context }
-    }
+    const open = (name: string, email: string) => openContractAs(browsing, { serverUrl: server.url, contractId: CONTRACT, password: DEMO_PASSWORD, viewport: { width: 1400, height: 900 } }, name, email)
     const purchaser = await open('The purchaser', 'purchaser@demo.test')
     const provider = await open('The provider', 'provider@demo.test')
     const chair = await open('The chair', 'chair@demo.test')
@@ -203,15 +196,7 @@ describe('comment threads', () => {
   it('keeps a thread whose passage or clause is deleted, marked, with its quote; own comments edited and deleted; a clause commented from the outline and its status menu; a refusal shown in the server’s words', async () => {
     const server = await startTestServer({ members: true })
     defer(() => server.dispose())
-    const open = async (name: string, email: string) => {
-      const context = await browser().newContext({ viewport: { width: 1400, height: 900 } })
-      defer(() => context.close())
-      const page = await context.newPage()
-      await signIn(page, server.url, email, DEMO_PASSWORD)
-      await page.goto(`${server.url}/contracts/${CONTRACT}`)
-      await untilStatus({ name, page }, 'Saved')
-      return { name, page }
-    }
+    const open = (name: string, email: string) => openContractAs(browsing, { serverUrl: server.url, contractId: CONTRACT, password: DEMO_PASSWORD, viewport: { width: 1400, height: 900 } }, name, email)
     const chair = await open('The chair', 'chair@demo.test')
     const purchaser = await open('The purchaser', 'purchaser@demo.test')
     const chairPanel = await commentsPanel(chair.page)
@@ -307,15 +292,7 @@ describe('comment threads', () => {
   it('a provider comments on their suggestion from its card; the chair finds the thread from the card too', async () => {
     const server = await startTestServer({ members: true })
     defer(() => server.dispose())
-    const open = async (name: string, email: string) => {
-      const context = await browser().newContext({ viewport: { width: 1400, height: 900 } })
-      defer(() => context.close())
-      const page = await context.newPage()
-      await signIn(page, server.url, email, DEMO_PASSWORD)
-      await page.goto(`${server.url}/contracts/${CONTRACT}`)
-      await untilStatus({ name, page }, 'Saved')
-      return { name, page }
-    }
+    const open = (name: string, email: string) => openContractAs(browsing, { serverUrl: server.url, contractId: CONTRACT, password: DEMO_PASSWORD, viewport: { width: 1400, height: 900 } }, name, email)
     const provider = await open('The provider', 'provider@demo.test')
     const chair = await open('The chair', 'chair@demo.test')
 

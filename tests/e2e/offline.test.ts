@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { SETTLE, readParagraphs, signIn, syncStatus, untilStatus, useBrowser } from '../helpers/browser.ts'
+import { SETTLE, openContractAs, readParagraphs, syncStatus, untilStatus, useBrowser } from '../helpers/browser.ts'
 import { DEMO_PASSWORD, startTestServer } from '../helpers/testServer.ts'
 
 const CONTRACT = 'children-homes'
@@ -21,7 +21,8 @@ function firstParagraphOf(page: Page, heading: string) {
 }
 
 describe('offline in the browser', () => {
-  const { browser, defer } = useBrowser()
+  const browsing = useBrowser()
+  const { defer } = browsing
 
   it('edits made offline survive a reload and merge with a colleague’s when back online', async () => {
     const server = await startTestServer({ members: true })
@@ -30,15 +31,7 @@ describe('offline in the browser', () => {
     const second = await server.accounts.createUser({ email: SECOND_EDITOR, name: 'Eddie Second', organisationId: steering.id, password: DEMO_PASSWORD })
     await server.store.accounts.setRole(CONTRACT, second.id, 'editor')
 
-    const open = async (name: string, email: string) => {
-      const context = await browser().newContext({ viewport: { width: 1100, height: 800 } })
-      defer(() => context.close())
-      const page = await context.newPage()
-      await signIn(page, server.url, email, DEMO_PASSWORD)
-      await page.goto(`${server.url}/contracts/${CONTRACT}`)
-      await untilStatus({ name, page }, 'Saved')
-      return { name, page, context }
-    }
+    const open = (name: string, email: string) => openContractAs(browsing, { serverUrl: server.url, contractId: CONTRACT, password: DEMO_PASSWORD }, name, email)
     const chair = await open('The chair', 'chair@demo.test')
     const editor = await open('The editor', SECOND_EDITOR)
     // The app is kept on the device once its service worker is running.

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { Locator, Page } from 'playwright-core'
-import { SETTLE, contractText, readParagraphs, signIn, untilStatus, useBrowser } from '../helpers/browser.ts'
+import { SETTLE, locateText, openContractAs, readParagraphs, untilStatus, useBrowser } from '../helpers/browser.ts'
 import { DEMO_PASSWORD, startTestServer } from '../helpers/testServer.ts'
 
 const CONTRACT = 'children-homes'
@@ -24,38 +24,7 @@ const REASON = 'Providers need paying sooner: <b>cash flow</b> matters.'
  * the space after it are at the same place on screen.)
  */
 async function clickText(page: Page, text: string, { part = text, clicks = 1 }: { part?: string; clicks?: number } = {}): Promise<void> {
-  const box = await contractText(page).evaluate((element, [wanted, within]) => {
-    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT, {
-      acceptNode: (node) => (node.parentElement?.closest('.collaboration-carets__caret') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
-    })
-    const nodes: Text[] = []
-    let whole = ''
-    for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
-      nodes.push(node as Text)
-      whole += node.textContent ?? ''
-    }
-    const found = whole.indexOf(wanted) + wanted.indexOf(within)
-    if (!whole.includes(wanted) || !wanted.includes(within)) return null
-    const locate = (offset: number, isEnd: boolean): [Text, number] => {
-      let start = 0
-      for (const node of nodes) {
-        if (offset < start + node.length || (isEnd && offset === start + node.length)) return [node, offset - start]
-        start += node.length
-      }
-      return [nodes[nodes.length - 1]!, nodes[nodes.length - 1]!.length]
-    }
-    const [startNode, startOffset] = locate(found, false)
-    const [endNode, endOffset] = locate(found + within.length, true)
-    startNode.parentElement!.scrollIntoView({ block: 'center' })
-    const range = document.createRange()
-    range.setStart(startNode, startOffset)
-    range.setEnd(endNode, endOffset)
-    const rects = [...range.getClientRects()].filter((rect) => rect.width > 0)
-    const first = rects[0]!
-    const last = rects[rects.length - 1]!
-    return { left: first.left, right: last.right, top: last.top, bottom: last.bottom }
-  }, [text, part] as const)
-  if (box === null) throw new Error(`"${part}" of "${text}" is not in the editor`)
+  const box = await locateText(page, text, part)
   await page.mouse.click((box.left + box.right) / 2, (box.top + box.bottom) / 2, { clickCount: clicks })
 }
 
@@ -78,21 +47,13 @@ function entriesOf(panel: Locator): Promise<string[]> {
 }
 
 describe('the review panel', () => {
-  const { browser, defer } = useBrowser()
+  const browsing = useBrowser()
+  const { defer } = browsing
 
   it('lists a provider’s suggestions in order for the chair, who accepts a clause’s at once and rejects the last; both pages agree', async () => {
     const server = await startTestServer({ members: true })
     defer(() => server.dispose())
-    const open = async (name: string, email: string) => {
-      // Wide enough for the three columns: outline | text | review panel.
-      const context = await browser().newContext({ viewport: { width: 1400, height: 900 } })
-      defer(() => context.close())
-      const page = await context.newPage()
-      await signIn(page, server.url, email, DEMO_PASSWORD)
-      await page.goto(`${server.url}/contracts/${CONTRACT}`)
-      await untilStatus({ name, page }, 'Saved')
-      return { name, page }
-    }
+    const open = (name: string, email: string) => openContractAs(browsing, { serverUrl: server.url, contractId: CONTRACT, password: DEMO_PASSWORD, viewport: { width: 1400, height: 900 } }, name, email)
     const chair = await open('The chair', 'chair@demo.test')
     const provider = await open('The provider', 'provider@demo.test')
     const chairPanel = reviewPanel(chair.page)

@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { Locator, Page } from 'playwright-core'
-import { SETTLE, locateText, readParagraphs, signIn, untilStatus, useBrowser } from '../helpers/browser.ts'
+import { SETTLE, locateText, openContractAs, readParagraphs, untilStatus, useBrowser } from '../helpers/browser.ts'
 import { DEMO_PASSWORD, startTestServer } from '../helpers/testServer.ts'
 
 const CONTRACT = 'children-homes'
@@ -47,20 +47,13 @@ async function duration(page: Page): Promise<string | undefined> {
 }
 
 describe('tracked suggestions in the browser', () => {
-  const { browser, defer } = useBrowser()
+  const browsing = useBrowser()
+  const { defer } = browsing
 
   it('a provider suggests an insertion and a deletion; the chair sees them attributed, accepts one and rejects the other', async () => {
     const server = await startTestServer({ members: true })
     defer(() => server.dispose())
-    const open = async (name: string, email: string) => {
-      const context = await browser().newContext({ viewport: { width: 1100, height: 800 } })
-      defer(() => context.close())
-      const page = await context.newPage()
-      await signIn(page, server.url, email, DEMO_PASSWORD)
-      await page.goto(`${server.url}/contracts/${CONTRACT}`)
-      await untilStatus({ name, page }, 'Saved')
-      return { name, page }
-    }
+    const open = (name: string, email: string) => openContractAs(browsing, { serverUrl: server.url, contractId: CONTRACT, password: DEMO_PASSWORD }, name, email)
     const chair = await open('The chair', 'chair@demo.test')
     const provider = await open('The provider', 'provider@demo.test')
 

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type Browser, type Locator, type Page, chromium } from 'playwright-core'
+import { type Browser, type BrowserContext, type Locator, type Page, chromium } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, expect } from 'vitest'
 
 /** Debian's Chromium; playwright-core ships no browser of its own. */
@@ -185,11 +185,11 @@ export interface TextPlace {
 
 /**
  * Where the first occurrence of `text` in the contract's text (any role's editor) is on
- * screen, scrolled into view; read across text nodes and around other people's carets, which
- * split the text in the page.
+ * screen — or of `part` of it, when given — scrolled into view; read across text nodes and
+ * around other people's carets, which split the text in the page.
  */
-export async function locateText(page: Page, text: string): Promise<TextPlace> {
-  const place = await contractEditor(page).evaluate((element, wanted) => {
+export async function locateText(page: Page, text: string, part = text): Promise<TextPlace> {
+  const place = await contractEditor(page).evaluate((element, [wanted, within]) => {
     const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT, {
       acceptNode: (node) => (node.parentElement?.closest('.collaboration-carets__caret') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
     })
@@ -199,8 +199,8 @@ export async function locateText(page: Page, text: string): Promise<TextPlace> {
       nodes.push(node as Text)
       whole += node.textContent ?? ''
     }
-    const at = whole.indexOf(wanted)
-    if (at < 0) return null
+    if (!whole.includes(wanted) || !wanted.includes(within)) return null
+    const at = whole.indexOf(wanted) + wanted.indexOf(within)
     const locate = (offset: number, isEnd: boolean): [Text, number] => {
       let start = 0
       for (const node of nodes) {
@@ -210,7 +210,7 @@ export async function locateText(page: Page, text: string): Promise<TextPlace> {
       return [nodes[nodes.length - 1]!, nodes[nodes.length - 1]!.length]
     }
     const [startNode, startOffset] = locate(at, false)
-    const [endNode, endOffset] = locate(at + wanted.length, true)
+    const [endNode, endOffset] = locate(at + within.length, true)
     startNode.parentElement!.scrollIntoView({ block: 'center' })
     const caret = (node: Text, offset: number) => {
       const range = document.createRange()
@@ -226,7 +226,41 @@ export async function locateText(page: Page, text: string): Promise<TextPlace> {
     const first = rects[0]!
     const last = rects[rects.length - 1]!
     return { left: first.left, right: last.right, top: last.top, bottom: last.bottom, start: caret(startNode, startOffset), end: caret(endNode, endOffset) }
-  }, text)
-  if (place === null) throw new Error(`"${text}" is not in the contract`)
+  }, [text, part] as const)
+  if (place === null) throw new Error(`"${part}" of "${text}" is not in the contract`)
   return place
+}
+
+/** Someone at the contract page in a browser context of their own. */
+export interface PersonAtContract {
+  readonly name: string
+  readonly page: Page
+  readonly context: BrowserContext
+}
+
+/** Where {@link openContractAs} opens a contract, and in how wide a window. */
+export interface ContractPlace {
+  readonly serverUrl: string
+  readonly contractId: string
+  readonly password: string
+  readonly viewport?: { readonly width: number; readonly height: number }
+}
+
+/**
+ * Signs `email` in, in a new browser context (closed after the test), and opens the contract,
+ * returning once its status says Saved.
+ */
+export async function openContractAs(
+  { browser, defer }: ReturnType<typeof useBrowser>,
+  { serverUrl, contractId, password, viewport = { width: 1100, height: 800 } }: ContractPlace,
+  name: string,
+  email: string,
+): Promise<PersonAtContract> {
+  const context = await browser().newContext({ viewport })
+  defer(() => context.close())
+  const page = await context.newPage()
+  await signIn(page, serverUrl, email, password)
+  await page.goto(`${serverUrl}/contracts/${contractId}`)
+  await untilStatus({ name, page }, 'Saved')
+  return { name, page, context }
 }
