@@ -32,7 +32,7 @@ import type { Command } from '@tiptap/pm/state'
 import { isSuggestionMark, suggestionIdsIn } from '../../shared/editor/SuggestionMarks.ts'
 import { LOCKED_CLAUSE_MESSAGE, changesLockedClause, clauseLockingKey } from '../../shared/editor/ClauseLocking.ts'
 import { getSuggestions } from '../../shared/ydoc/schema.ts'
-import { SUGGESTION_REFUSAL, changesFormatting, suggestTransaction } from './suggestionTransaction.ts'
+import { SUGGESTION_REFUSAL, changesFormatting, sameFormatting, suggestTransaction } from './suggestionTransaction.ts'
 import { suggestionHighlights } from './SuggestionHighlights.ts'
 import { planTextEdits, writeTextEdits } from './suggestionText.ts'
 import {
@@ -441,13 +441,6 @@ function suggestionIdsChangedBy(tr: Transaction): Set<string> {
     })
   })
   return ids
-}
-
-/** Whether two sets of marks format text alike, suggestion marks aside. */
-function sameFormatting(a: readonly ProseMirrorMark[], b: readonly ProseMirrorMark[]): boolean {
-  const formatting = (marks: readonly ProseMirrorMark[]) => marks.filter((mark) => !isSuggestionMark(mark))
-  const [x, y] = [formatting(a), formatting(b)]
-  return x.length === y.length && x.every((mark) => mark.isInSet(y))
 }
 
 /** Whether `tr` adds or removes a mark other than a suggestion's. */

@@ -124,9 +124,14 @@ function refusalBeforeTracking(state: EditorState, original: Transaction): strin
 
 /** Whether `stored` would make the next typed text formatted differently from the text around it. */
 export function changesFormatting(state: EditorState, stored: readonly Mark[] | null): boolean {
-  const current = (state.storedMarks ?? state.selection.$from.marks()).filter((mark) => !isSuggestionMark(mark))
-  const next = (stored ?? state.selection.$from.marks()).filter((mark) => !isSuggestionMark(mark))
-  return current.length !== next.length || current.some((mark) => !mark.isInSet(next))
+  const here = state.selection.$from.marks()
+  return !sameFormatting(state.storedMarks ?? here, stored ?? here)
+}
+
+/** Whether two sets of marks format text alike, suggestion marks aside. */
+export function sameFormatting(a: readonly Mark[], b: readonly Mark[]): boolean {
+  const [x, y] = [a.filter((mark) => !isSuggestionMark(mark)), b.filter((mark) => !isSuggestionMark(mark))]
+  return x.length === y.length && x.every((mark) => mark.isInSet(y))
 }
 
 /**
