@@ -40,7 +40,7 @@ import {
   addClauseReviewSteps,
   hasClauseSuggestion,
   isWithinOwnProposedClauses,
-  ownProposedClauseAround,
+  proposedClauseHolding,
   proposeClauseAfter,
   proposeClauseDeletion,
 } from './clauseSuggestions.ts'
@@ -206,7 +206,7 @@ export const SuggestChanges = Extension.create<SuggestChangesOptions, SuggestCha
         if (!isSuggesting(state)) return false
         const { $from, empty } = state.selection
         // Inside one's own proposed clause, Enter is what it always is.
-        if (ownProposedClauseAround(state.doc, $from.pos, state.selection.to, ownershipTest(this.options, this.options.author)) !== null) return false
+        if (proposedClauseHolding(state.doc, $from.pos, state.selection.to, ownershipTest(this.options, this.options.author)) !== null) return false
         // A new paragraph may only be suggested at the end of one: any text after the cursor
         // would move into it, which is not a suggestion.
         if (empty && $from.parent.isTextblock && $from.parentOffset === $from.parent.content.size) return false

@@ -35,25 +35,18 @@ export function proposeClauseDeletion(id: string): Command {
 
 /** The id of the clause proposed as new that is at `pos` or contains it, or null. */
 function proposedClauseAround(state: EditorState, pos: number): string | null {
-  const own = clauseSuggestionId(state.doc.nodeAt(pos), 'insertion')
-  if (own !== null) return own
-  const $pos = state.doc.resolve(pos)
-  for (let depth = $pos.depth; depth > 0; depth--) {
-    const id = clauseSuggestionId($pos.node(depth), 'insertion')
-    if (id !== null) return id
-  }
-  return null
+  return clauseSuggestionId(state.doc.nodeAt(pos), 'insertion') ?? proposedClauseHolding(state.doc, pos, pos, () => true)
 }
 
 /**
- * The id of the person's own proposed clause (per `isOwn`) whose content holds all of
- * `from`…`to` in `doc`, or null.
+ * The id of the innermost clause proposed as new, by a suggestion `accepts` takes, whose
+ * content holds all of `from`…`to` in `doc`; null when there is none.
  */
-export function ownProposedClauseAround(doc: ProseMirrorNode, from: number, to: number, isOwn: (id: string) => boolean): string | null {
+export function proposedClauseHolding(doc: ProseMirrorNode, from: number, to: number, accepts: (id: string) => boolean): string | null {
   const $from = doc.resolve(from)
   for (let depth = $from.depth; depth > 0; depth--) {
     const id = clauseSuggestionId($from.node(depth), 'insertion')
-    if (id !== null && isOwn(id) && to <= $from.end(depth)) return id
+    if (id !== null && accepts(id) && to <= $from.end(depth)) return id
   }
   return null
 }
@@ -68,7 +61,7 @@ export function isWithinOwnProposedClauses(tr: Transaction, isOwn: (id: string) 
     tr.steps.length > 0 &&
     tr.steps.every((step, i) => {
       const range = rangeOf(step)
-      return range !== null && ownProposedClauseAround(tr.docs[i]!, range.from, range.to, isOwn) !== null
+      return range !== null && proposedClauseHolding(tr.docs[i]!, range.from, range.to, isOwn) !== null
     })
   )
 }
