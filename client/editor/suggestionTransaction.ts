@@ -61,6 +61,7 @@ export function suggestTransaction(state: EditorState, made: Transaction, as: Su
     // The library cannot express this edit as suggestions (an unusual step shape).
     return { refusal: SUGGESTION_REFUSAL.structure }
   }
+  caretAfterReplacement(state, original, tracked)
   const own = ownMarksOnly(state, tracked, as)
   if (own === null) return { refusal: SUGGESTION_REFUSAL.structure }
   const checked = checkSteps(own, as)
@@ -105,6 +106,30 @@ function typedAtCaret(state: EditorState, original: Transaction): Transaction {
   if (!tr.doc.eq(original.doc)) return original
   copyIntent(original, tr)
   return tr
+}
+
+/**
+ * Puts the caret of `tracked` after its new text when `original` typed over a selection that
+ * the editor did not yet know of.
+ *
+ * The tracking takes an edit that removes text while the editor's selection is a caret for a
+ * Backspace, and leaves the caret before the struck text. But a key pressed right after
+ * Shift+arrows can be read before the new selection is (the browser reports it a moment
+ * later): the edit then replaces the selected word while the editor still has a caret, the
+ * caret would land before the struck word, and the next character typed would go before the
+ * first one. Typing leaves the caret after what was typed.
+ */
+function caretAfterReplacement(state: EditorState, original: Transaction, tracked: Transaction): void {
+  const step = original.steps.length === 1 ? original.steps[0] : undefined
+  if (!state.selection.empty || !(step instanceof ReplaceStep) || step.from === step.to || step.slice.size === 0) return
+  for (let i = tracked.steps.length - 1; i >= 0; i--) {
+    const made = tracked.steps[i]
+    if (made instanceof ReplaceStep && made.from === made.to && made.slice.eq(step.slice)) {
+      const end = tracked.mapping.slice(i + 1).map(made.from + made.slice.size, -1)
+      tracked.setSelection(Selection.near(tracked.doc.resolve(end), -1))
+      return
+    }
+  }
 }
 
 /** Whether `original` is an edit that only text changes could make. */

@@ -272,6 +272,21 @@ describe('suggesting', () => {
     expectInStep(provider, chair)
   })
 
+  it('keeps the caret after typed text that replaced a selection the page reported only after the typing', () => {
+    const { provider, chair } = providerAndChair()
+    const { editor } = provider
+    // Shift+arrow keys pressed just before typing: ProseMirror still has the caret where the
+    // arrows started when it reads the typed character replacing the selected word.
+    const monthly = positionOf(editor, 'monthly')
+    editor.commands.setTextSelection(monthly + 'monthly'.length)
+    const typed = editor.state.tr.insertText('w', monthly, monthly + 'monthly'.length)
+    editor.view.dispatch(typed.setSelection(TextSelection.create(typed.doc, monthly + 1)))
+    for (const character of 'eekly') editor.view.dispatch(editor.state.tr.insertText(character))
+    expect(marked(chair.editor.state.doc)[1]).toBe('Paid [-monthly][+weekly] in arrears.')
+    expect(editor.state.selection.from).toBe(positionOf(editor, ' in arrears.'))
+    expectInStep(provider, chair)
+  })
+
   it('lets a reviewer accept one suggestion and reject another, each removing its record, in both editors', () => {
     const { provider, chair } = providerAndChair({ chairSuggests: false })
     type(provider.editor, positionOf(provider.editor, 'Three years.', 'Three years.'.length), ' Renewable once.')
