@@ -35,6 +35,7 @@ import { getSuggestions } from '../../shared/ydoc/schema.ts'
 import { SUGGESTION_REFUSAL, changesFormatting, sameFormatting, suggestTransaction } from './suggestionTransaction.ts'
 import { suggestionHighlights } from './SuggestionHighlights.ts'
 import { planTextEdits, writeTextEdits } from './suggestionText.ts'
+import { PARAGRAPH_MARK, addParagraphMarkReviewSteps, asParagraphMark } from './paragraphMarks.ts'
 import {
   type ReviewDecision,
   addClauseReviewSteps,
@@ -207,9 +208,13 @@ export const SuggestChanges = Extension.create<SuggestChangesOptions, SuggestCha
         const { $from, empty } = state.selection
         // Inside one's own proposed clause, Enter is what it always is.
         if (proposedClauseHolding(state.doc, $from.pos, state.selection.to, ownershipTest(this.options, this.options.author)) !== null) return false
-        // A new paragraph may only be suggested at the end of one: any text after the cursor
-        // would move into it, which is not a suggestion.
+        // At the end of a paragraph, a new one is suggested; anywhere else in it, a break
+        // there (as a paragraph mark, see paragraphMarks.ts), typed over what is selected.
         if (empty && $from.parent.isTextblock && $from.parentOffset === $from.parent.content.size) return false
+        if ($from.parent.type.name === 'paragraph' && $from.sameParent(state.selection.$to)) {
+          this.editor.view.dispatch(state.tr.insertText(PARAGRAPH_MARK).scrollIntoView())
+          return true
+        }
         this.options.onRefused(SUGGESTION_REFUSAL.structure)
         return true
       },
@@ -262,7 +267,13 @@ export const SuggestChanges = Extension.create<SuggestChangesOptions, SuggestCha
       next(transaction)
       return
     }
-    const outcome = suggestTransaction(state, transaction, { isOwn, newId: () => suggestionId(clientId, issued++) })
+    const as = { isOwn, newId: () => suggestionId(clientId, issued++) }
+    // A paragraph split or joined is proposed as a paragraph mark (see paragraphMarks.ts).
+    const paragraphMark = asParagraphMark(state, transaction, as.newId)
+    const outcome =
+      paragraphMark?.proposed !== undefined
+        ? { tr: paragraphMark.proposed, ids: new Set(paragraphMark.id === null ? [] : [paragraphMark.id]) }
+        : suggestTransaction(state, paragraphMark?.typed ?? transaction, as)
     if (outcome.refusal !== undefined) {
       options.onRefused(outcome.refusal)
       return
@@ -542,11 +553,12 @@ function review(
 function addReviewSteps(tr: Transaction, ids: readonly string[], decision: ReviewDecision): string[] {
   const reviewed: string[] = []
   for (const id of ids) {
+    const hasParagraphMarks = addParagraphMarkReviewSteps(tr, id, decision)
     let made: Transaction | null = null
     const hasMarks = MARK_REVIEW[decision](id)(bareState(tr.doc), (one) => (made = one)) && made !== null
     if (hasMarks) for (const step of (made as unknown as Transaction).steps) tr.step(step)
     const hasClause = addClauseReviewSteps(tr, id, decision)
-    if (hasMarks || hasClause) reviewed.push(id)
+    if (hasParagraphMarks || hasMarks || hasClause) reviewed.push(id)
   }
   return reviewed
 }

@@ -10,6 +10,7 @@ import { Plugin, PluginKey } from '@tiptap/pm/state'
 import { Decoration, DecorationSet } from '@tiptap/pm/view'
 import type * as Y from 'yjs'
 import { SUGGESTION_MARK } from '../../shared/domain/suggestions.ts'
+import { PARAGRAPH_MARK } from './paragraphMarks.ts'
 import { authorLabel, readSuggestionRecord, relativeTime, suggestionColour } from '../features/suggestions/suggestionRecords.ts'
 
 export const suggestionHighlightsKey = new PluginKey<DecorationSet>('suggestionHighlights')
@@ -33,6 +34,7 @@ function highlights(doc: ProseMirrorNode, records: Y.Map<unknown> | null): Decor
       return true
     }
     if (!node.isInline) return true
+    if (node.isText) decorations.push(...paragraphMarkDecorations(node, pos))
     for (const mark of node.marks) {
       const kind = mark.type.name === SUGGESTION_MARK.insertion ? 'insertion' : mark.type.name === SUGGESTION_MARK.deletion ? 'deletion' : null
       if (kind === null || typeof mark.attrs.id !== 'string') continue
@@ -51,6 +53,30 @@ function highlights(doc: ProseMirrorNode, records: Y.Map<unknown> | null): Decor
     return false
   })
   return DecorationSet.create(doc, decorations)
+}
+
+/**
+ * A suggested paragraph mark in the text `node` (at `pos`) drawn as a pilcrow, struck through
+ * by its deletion mark when it proposes a join; after one proposing a split, the rest of the
+ * paragraph goes on a new line, where the caret just after the mark is drawn too.
+ */
+function paragraphMarkDecorations(node: ProseMirrorNode, pos: number): Decoration[] {
+  const text = node.text ?? ''
+  if (!text.includes(PARAGRAPH_MARK)) return []
+  const joins = node.marks.some((mark) => mark.type.name === SUGGESTION_MARK.deletion)
+  const decorations: Decoration[] = []
+  for (let at = text.indexOf(PARAGRAPH_MARK); at >= 0; at = text.indexOf(PARAGRAPH_MARK, at + 1)) {
+    const title = joins ? 'Suggested: join this paragraph with the next' : 'Suggested: a new paragraph from here'
+    decorations.push(Decoration.inline(pos + at, pos + at + 1, { class: joins ? 'paragraph-mark paragraph-mark-join' : 'paragraph-mark', title }))
+    if (!joins) decorations.push(Decoration.widget(pos + at + 1, lineBreak, { side: -1, key: 'paragraph-mark-break', ignoreSelection: true }))
+  }
+  return decorations
+}
+
+function lineBreak(): HTMLElement {
+  const br = document.createElement('br')
+  br.className = 'paragraph-mark-break'
+  return br
 }
 
 /** The id of the insertion that makes up all of `textblock`'s content, or null. */

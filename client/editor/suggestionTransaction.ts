@@ -15,7 +15,8 @@
  * What passes follows the server's rules for a suggester (server/sync/suggestionRules.ts):
  * new text carries the person's own insertion mark, only their own pending text is removed,
  * only their own suggestion marks are added or removed, and a new paragraph is made only at
- * the end of one (so that no existing text moves into it). Everything else is refused with a
+ * the end of one (so that no existing text moves into it; a break elsewhere, and a join, are
+ * proposed as paragraph marks: see paragraphMarks.ts). Everything else is refused with a
  * message in the person's terms, so nobody types work the server would then refuse.
  */
 import type { Mark, Node as ProseMirrorNode } from '@tiptap/pm/model'
@@ -37,7 +38,7 @@ export interface SuggestingAs {
 export const SUGGESTION_REFUSAL = {
   formatting: 'Formatting cannot be suggested. In Suggesting mode you can add and delete text.',
   structure:
-    'Clauses and paragraphs cannot be split, joined, moved or changed in Suggesting mode. You can start a new paragraph at the end of one.',
+    'That change to the layout cannot be suggested. In Suggesting mode you can add and delete text, break a paragraph (Enter) and join two (Backspace at the start of the second); clauses are proposed or proposed for deletion from the toolbar.',
   othersText: 'That text is another person’s suggestion: it can be accepted or rejected, not changed.',
 } as const
 

@@ -184,6 +184,26 @@ export interface TextPlace {
 }
 
 /**
+ * Waits until the editor has read the page's selection (after a click, say). Chromium reports
+ * a new selection in a task of its own, and a key pressed before it runs would act where the
+ * caret was before: people are never that quick, scripted input is.
+ */
+export async function untilSelectionRead(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    type View = { state: { selection: { anchor: number; head: number } }; posAtDOM: (node: Node, offset: number) => number }
+    const view = (document.querySelector('.contract-text .tiptap') as (HTMLElement & { editor?: { view: View } }) | null)?.editor?.view
+    const selection = document.getSelection()
+    if (!view || !selection?.anchorNode || !selection.focusNode) return false
+    try {
+      const { anchor, head } = view.state.selection
+      return view.posAtDOM(selection.anchorNode, selection.anchorOffset) === anchor && view.posAtDOM(selection.focusNode, selection.focusOffset) === head
+    } catch {
+      return false
+    }
+  })
+}
+
+/**
  * Where the first occurrence of `text` in the contract's text (any role's editor) is on
  * screen — or of `part` of it, when given — scrolled into view; read across text nodes and
  * around other people's carets, which split the text in the page.

@@ -20,8 +20,11 @@ import { describeSuggestion, reviewEntries } from '../../client/features/suggest
 import { setSuggestionReason } from '../../client/features/suggestions/suggestionRecords.ts'
 import { ReviewPanel } from '../../client/features/suggestions/ReviewPanel.tsx'
 
-/** A run of a paragraph: plain text, or text with a suggestion mark `[text, kind, id]`. */
-type Run = string | readonly [string, 'insertion' | 'deletion', string]
+/**
+ * A run of a paragraph: plain text, or text with a suggestion mark `[text, kind, id]`, or with
+ * both (`'both'`: a paragraph mark proposed for deletion).
+ */
+type Run = string | readonly [string, 'insertion' | 'deletion' | 'both', string]
 
 describe('the list of open suggestions', () => {
   const schema: Schema = getSchema(contractExtensions())
@@ -29,7 +32,11 @@ describe('the list of open suggestions', () => {
     schema.node(
       'paragraph',
       null,
-      runs.map((run) => (typeof run === 'string' ? schema.text(run) : schema.text(run[0], [schema.marks[run[1]]!.create({ id: run[2] })]))),
+      runs.map((run) => {
+        if (typeof run === 'string') return schema.text(run)
+        const kinds = run[1] === 'both' ? (['insertion', 'deletion'] as const) : [run[1]]
+        return schema.text(run[0], kinds.map((kind) => schema.marks[kind]!.create({ id: run[2] })))
+      }),
     )
   const clause = (id: string, heading: string, ...content: ProseMirrorNode[]) =>
     schema.node('clause', { clauseId: id }, [schema.node('heading', { level: 2 }, heading ? [schema.text(heading)] : []), ...content])
@@ -63,6 +70,24 @@ describe('the list of open suggestions', () => {
     for (const entry of entries) expect(entry.from).toBeLessThan(entry.to)
     const replaced = entries[2]!
     expect(doc.textBetween(replaced.from, replaced.to)).toBe('3014')
+  })
+
+  it('says when a suggestion breaks a paragraph in two or joins two, without showing the paragraph mark', () => {
+    const doc = contract(
+      clause('term', 'Term', paragraph('Three years.', ['\u2029', 'insertion', '4.1'], 'Renewable.'), paragraph('Once', ['\u2029', 'both', '4.2'])),
+      clause('fees', 'Fees', paragraph('Paid ', ['monthly', 'deletion', '4.3'], ['\u2029Weekly', 'insertion', '4.3'], '.'), paragraph('In arrears.')),
+    )
+    const entries = reviewEntries(doc)
+    expect(entries.map(({ id, inserted, deleted, breaksParagraph, joinsParagraphs }) => ({ id, inserted, deleted, breaksParagraph, joinsParagraphs }))).toEqual([
+      { id: '4.1', inserted: '', deleted: '', breaksParagraph: true, joinsParagraphs: false },
+      { id: '4.2', inserted: '', deleted: '', breaksParagraph: false, joinsParagraphs: true },
+      { id: '4.3', inserted: 'Weekly', deleted: 'monthly', breaksParagraph: true, joinsParagraphs: false },
+    ])
+    expect(entries.map((entry) => describeSuggestion(entry))).toEqual([
+      'Break the paragraph in two',
+      'Join the paragraph with the next',
+      'Break the paragraph in two, deleting “monthly” and inserting “Weekly”',
+    ])
   })
 
   it('gathers a suggestion split by other text into one entry, and gives the same document equal entries', () => {

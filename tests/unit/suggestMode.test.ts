@@ -106,6 +106,18 @@ function type(editor: Editor, pos: number, typed: string, to = pos): void {
   for (const character of typed) editor.view.dispatch(editor.state.tr.insertText(character))
 }
 
+/**
+ * Presses `key` as the keyboard does: the editor's key handlers, then (for Backspace and Delete
+ * in the middle of text, which no handler takes) the browser's removal of one character.
+ */
+function press(editor: Editor, key: 'Backspace' | 'Delete' | 'Enter'): void {
+  const { view } = editor
+  if (view.someProp('handleKeyDown', (handle) => handle(view, new KeyboardEvent('keydown', { key })))) return
+  const { from, empty } = view.state.selection
+  if (!empty || key === 'Enter') return
+  view.dispatch(key === 'Backspace' ? view.state.tr.delete(from - 1, from) : view.state.tr.delete(from, from + 1))
+}
+
 /** Deletes the first occurrence of `text`, as selecting it and pressing Delete would. */
 function deleteText(editor: Editor, text: string): void {
   const from = positionOf(editor, text)
@@ -113,7 +125,7 @@ function deleteText(editor: Editor, text: string): void {
   editor.view.dispatch(editor.state.tr.deleteSelection())
 }
 
-/** The paragraphs' text, with suggestions shown as [+inserted] and [-deleted]. */
+/** The paragraphs' text, with suggestions shown as [+inserted] and [-deleted] (and [±both], a paragraph mark proposed for deletion). */
 function marked(doc: ProseMirrorNode): string[] {
   const paragraphs: string[] = []
   doc.descendants((node) => {
@@ -122,7 +134,8 @@ function marked(doc: ProseMirrorNode): string[] {
     node.forEach((child) => {
       const names = child.marks.map((mark) => mark.type.name)
       const content = child.text ?? ''
-      text += names.includes('insertion') ? `[+${content}]` : names.includes('deletion') ? `[-${content}]` : content
+      const [inserted, deleted] = [names.includes('insertion'), names.includes('deletion')]
+      text += inserted && deleted ? `[±${content}]` : inserted ? `[+${content}]` : deleted ? `[-${content}]` : content
     })
     paragraphs.push(text)
     return false
@@ -384,15 +397,16 @@ describe('suggesting', () => {
     expect(marked(chair.editor.state.doc)).toEqual(before)
   })
 
-  it('refuses formatting, moving text into a new paragraph, a line break and a new clause while suggesting', () => {
+  it('refuses formatting, splitting a paragraph over a selection, a line break and a new clause while suggesting', () => {
     const { provider, chair } = providerAndChair()
     const before = getBody(chair.doc).toString()
     provider.editor.commands.setTextSelection({ from: positionOf(provider.editor, 'Three'), to: positionOf(provider.editor, 'Three', 5) })
     expect(provider.editor.commands.toggleBold()).toBe(true)
     provider.editor.commands.setTextSelection(positionOf(provider.editor, 'years'))
     provider.editor.commands.toggleItalic()
-    provider.editor.commands.setTextSelection(positionOf(provider.editor, 'monthly'))
+    provider.editor.commands.setTextSelection({ from: positionOf(provider.editor, 'monthly'), to: positionOf(provider.editor, 'monthly', 3) })
     provider.editor.commands.splitBlock()
+    provider.editor.commands.setTextSelection(positionOf(provider.editor, 'monthly'))
     provider.editor.commands.setHardBreak()
     expect(provider.refusals).toEqual([
       SUGGESTION_REFUSAL.formatting,
@@ -431,6 +445,70 @@ describe('suggesting', () => {
 
     expect(chair.editor.commands.rejectSuggestion(ids[0]!)).toBe(true)
     expect(marked(provider.editor.state.doc)).toEqual(['Three years.', 'Paid monthly in arrears.', 'In writing.'])
+    expectInStep(provider, chair)
+  })
+
+  it('suggests breaking a paragraph and joining two as paragraph marks, which a reviewer accepts as a real break and join, or rejects', () => {
+    const { provider, chair } = providerAndChair({ chairSuggests: false })
+    const { editor } = provider
+    // Enter in the middle of a paragraph proposes a break there.
+    editor.commands.setTextSelection(positionOf(editor, ' in arrears.'))
+    press(editor, 'Enter')
+    expect(provider.refusals).toEqual([])
+    expect(marked(chair.editor.state.doc)[1]).toBe('Paid monthly[+\u2029] in arrears.')
+    // Typed after it, text goes on the new line: after the mark.
+    for (const character of 'Always') editor.view.dispatch(editor.state.tr.insertText(character))
+    expect(marked(chair.editor.state.doc)[1]).toBe('Paid monthly[+\u2029Always] in arrears.')
+    expectInStep(provider, chair)
+    const [split] = idsIn(chair.editor.state.doc).insertion
+    expect((getSuggestions(chair.doc).get(split!) as SuggestionRecord).authorId).toBe(PROVIDER.id)
+
+    expect(chair.editor.commands.acceptSuggestion(split!)).toBe(true)
+    expect(marked(provider.editor.state.doc)).toEqual(['Three years.', 'Paid monthly', 'Always in arrears.', 'In writing.'])
+    expect(getSuggestions(provider.doc).size).toBe(0)
+    expectInStep(provider, chair)
+
+    // Backspace at the start of the second paragraph proposes joining it to the first: a
+    // paragraph mark at the end of the first, proposed for deletion; the caret goes before it.
+    editor.commands.setTextSelection(positionOf(editor, 'Always'))
+    press(editor, 'Backspace')
+    expect(provider.refusals).toEqual([])
+    expect(marked(chair.editor.state.doc).slice(1, 3)).toEqual(['Paid monthly[±\u2029]', 'Always in arrears.'])
+    expect(editor.state.selection.from).toBe(positionOf(editor, 'Paid monthly', 'Paid monthly'.length))
+    expectInStep(provider, chair)
+    const [join] = idsIn(chair.editor.state.doc).deletion
+    expect(idsIn(chair.editor.state.doc).insertion).toEqual([join])
+    expect((getSuggestions(chair.doc).get(join!) as SuggestionRecord).authorId).toBe(PROVIDER.id)
+
+    expect(chair.editor.commands.rejectSuggestion(join!)).toBe(true)
+    expect(marked(provider.editor.state.doc).slice(1, 3)).toEqual(['Paid monthly', 'Always in arrears.'])
+    expectInStep(provider, chair)
+
+    // Delete at the end of the first proposes the same; accepted, the two are one again.
+    editor.commands.setTextSelection(positionOf(editor, 'Paid monthly', 'Paid monthly'.length))
+    press(editor, 'Delete')
+    expect(marked(chair.editor.state.doc).slice(1, 3)).toEqual(['Paid monthly[±\u2029]', 'Always in arrears.'])
+    expect(editor.state.selection.from).toBe(positionOf(editor, 'Always'))
+    const [again] = idsIn(chair.editor.state.doc).deletion
+    expect(chair.editor.commands.acceptSuggestion(again!)).toBe(true)
+    expect(marked(provider.editor.state.doc)).toEqual(['Three years.', 'Paid monthlyAlways in arrears.', 'In writing.'])
+    expect(getSuggestions(provider.doc).size).toBe(0)
+    expect(provider.refusals).toEqual([])
+    expectInStep(provider, chair)
+  })
+
+  it('proposes a break made by the split command too, and withdraws a break when its author deletes the mark', () => {
+    const { provider, chair } = providerAndChair()
+    const { editor } = provider
+    editor.commands.setTextSelection(positionOf(editor, ' arrears.'))
+    expect(editor.commands.splitBlock()).toBe(true)
+    expect(marked(chair.editor.state.doc)[1]).toBe('Paid monthly in[+\u2029] arrears.')
+    expect(editor.state.selection.from).toBe(positionOf(editor, ' arrears.'))
+    const cursor = editor.state.selection.from
+    editor.view.dispatch(editor.state.tr.delete(cursor - 1, cursor))
+    expect(marked(chair.editor.state.doc)[1]).toBe('Paid monthly in arrears.')
+    expect(getSuggestions(chair.doc).size).toBe(0)
+    expect(provider.refusals).toEqual([])
     expectInStep(provider, chair)
   })
 

@@ -77,6 +77,8 @@ function sameRows(a: readonly ReviewRow[], b: readonly ReviewRow[]): boolean {
       entry.inserted === other.entry.inserted &&
       entry.deleted === other.entry.deleted &&
       entry.addsParagraph === other.entry.addsParagraph &&
+      entry.breaksParagraph === other.entry.breaksParagraph &&
+      entry.joinsParagraphs === other.entry.joinsParagraphs &&
       entry.clause?.id === other.entry.clause?.id &&
       entry.clause?.number === other.entry.clause?.number &&
       entry.clause?.heading === other.entry.clause?.heading &&

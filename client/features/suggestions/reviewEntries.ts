@@ -9,6 +9,7 @@
 import type { Node as ProseMirrorNode } from '@tiptap/pm/model'
 import { SUGGESTION_MARK } from '../../../shared/domain/suggestions.ts'
 import { clauseNumbers, clauseSuggestionId } from '../../../shared/editor/Clause.ts'
+import { PARAGRAPH_MARK } from '../../editor/paragraphMarks.ts'
 
 /** What a suggestion does to the text, as people read it. */
 export interface SuggestionText {
@@ -18,6 +19,10 @@ export interface SuggestionText {
   readonly deleted: string
   /** Whether it starts a new paragraph. */
   readonly addsParagraph: boolean
+  /** Whether it breaks a paragraph in two (a suggested paragraph mark: see `paragraphMarks.ts`). */
+  readonly breaksParagraph?: boolean
+  /** Whether it joins a paragraph with the next (a paragraph mark proposed for deletion). */
+  readonly joinsParagraphs?: boolean
   /**
    * A whole-clause suggestion: `adds` a new clause or `removes` one (its heading is then the
    * `inserted` or `deleted` text); null for a suggestion in the text.
@@ -175,9 +180,14 @@ export function quote(text: string, limit = 80): string {
 }
 
 /** What a suggestion does, in a line: "Insert “…”", "Delete “…”", "Replace “…” with “…”". */
-export function describeSuggestion({ inserted, deleted, addsParagraph, clauseChange }: SuggestionText, limit = 80): string {
+export function describeSuggestion({ inserted, deleted, addsParagraph, breaksParagraph, joinsParagraphs, clauseChange }: SuggestionText, limit = 80): string {
   if (clauseChange === 'adds') return inserted.trim() ? `Add a clause: ${quote(inserted, limit)}` : 'Add a new clause'
   if (clauseChange === 'removes') return deleted.trim() ? `Delete the clause ${quote(deleted, limit)}` : 'Delete a clause'
+  if (joinsParagraphs || breaksParagraph) {
+    const also = [deleted && `deleting ${quote(deleted, limit)}`, inserted && `inserting ${quote(inserted, limit)}`].filter(Boolean).join(' and ')
+    const what = joinsParagraphs ? 'Join the paragraph with the next' : 'Break the paragraph in two'
+    return also ? `${what}, ${also}` : what
+  }
   if (inserted && deleted) return `Replace ${quote(deleted, limit)} with ${quote(inserted, limit)}`
   if (inserted) return addsParagraph ? `Add a paragraph: ${quote(inserted, limit)}` : `Insert ${quote(inserted, limit)}`
   if (deleted) return `Delete ${quote(deleted, limit)}`
@@ -192,9 +202,18 @@ function kindOf(markName: string): 'inserted' | 'deleted' | null {
 }
 
 function readable(inserted: string, deleted: string): SuggestionText {
-  return { inserted: visible(inserted), deleted: visible(deleted), addsParagraph: inserted.includes(PARAGRAPH_ANCHOR) }
+  // A paragraph mark proposed for deletion is both inserted and deleted (see paragraphMarks.ts).
+  const joinsParagraphs = inserted.includes(PARAGRAPH_MARK) && deleted.includes(PARAGRAPH_MARK)
+  return {
+    inserted: visible(inserted),
+    deleted: visible(deleted),
+    addsParagraph: inserted.includes(PARAGRAPH_ANCHOR),
+    breaksParagraph: !joinsParagraphs && inserted.includes(PARAGRAPH_MARK),
+    joinsParagraphs,
+  }
 }
 
+/** `text` without the characters that stand for paragraph changes, which are no text of their own. */
 function visible(text: string): string {
-  return text.split(PARAGRAPH_ANCHOR).join('')
+  return text.split(PARAGRAPH_ANCHOR).join('').split(PARAGRAPH_MARK).join('')
 }
