@@ -198,6 +198,15 @@ describe('a suggester’s update', () => {
         getSuggestions(doc).set(id, record())
       })
     }],
+    ['proposing to break a paragraph: a paragraph mark marked as their own insertion', (doc, nextId) => suggestInsert(doc, nextId(), 10, '\u2029')],
+    ['proposing to join a paragraph with the next: a paragraph mark at its end, marked as their own insertion and deletion', (doc, nextId) => {
+      const id = nextId()
+      doc.transact(() => {
+        const text = paragraph(doc, 1)
+        text.insert(text.length, '\u2029', { insertion: { id }, deletion: { id } })
+        getSuggestions(doc).set(id, record())
+      })
+    }],
   ])('is accepted: %s', (_, edit) => {
     const { judge } = setup()
     expect(judge(edit)).toBeNull()
@@ -241,6 +250,19 @@ describe('a suggester’s update', () => {
       getBody(doc).insert(1, [clause])
     }, /cannot be added or removed/],
     ['deletes a paragraph', (doc) => (getBody(doc).get(0) as Y.XmlElement).delete(1, 1), /cannot be added or removed/],
+    ['breaks a paragraph for real, moving base text into a new one marked as their insertion', (doc, nextId) => {
+      const id = nextId()
+      const text = paragraph(doc, 1)
+      const moved = text.toString().slice(10)
+      const p = new Y.XmlElement('paragraph')
+      p.insert(0, [new Y.XmlText()])
+      doc.transact(() => {
+        text.delete(10, moved.length)
+        ;(getBody(doc).get(0) as Y.XmlElement).insert(2, [p])
+        ;(p.get(0) as Y.XmlText).insert(0, moved, { insertion: { id } })
+        getSuggestions(doc).set(id, record())
+      })
+    }, /marked for deletion, not removed/],
     ['adds an empty paragraph', (doc) => (getBody(doc).get(0) as Y.XmlElement).insert(3, [new Y.XmlElement('paragraph')]), /cannot be added or removed/],
     ['changes a paragraph’s attribute', (doc) => ((getBody(doc).get(0) as Y.XmlElement).get(1) as Y.XmlElement).setAttribute('textAlign', 'right'), /Only the text/],
   ])('is refused when it %s', (_, edit, reason) => {
