@@ -35,6 +35,7 @@ import { getSuggestions } from '../../shared/ydoc/schema.ts'
 import { SUGGESTION_REFUSAL, changesFormatting, sameFormatting, suggestTransaction } from './suggestionTransaction.ts'
 import { suggestionHighlights } from './SuggestionHighlights.ts'
 import { planTextEdits, writeTextEdits } from './suggestionText.ts'
+import { textblockEdit } from '../../shared/editor/textblockEdit.ts'
 import { PARAGRAPH_MARK, addParagraphMarkReviewSteps, asParagraphMark } from './paragraphMarks.ts'
 import {
   type ReviewDecision,
@@ -225,6 +226,9 @@ export const SuggestChanges = Extension.create<SuggestChangesOptions, SuggestCha
     const { editor, options, storage } = this
     const state = editor.state
     if (isFromSharedDocument(transaction) || transaction.getMeta(suggestChangesKey)?.skip) {
+      // A colleague's typed address was linked (or not) in their own editor: looking for
+      // addresses to link in the whole document it replaced would only cost time.
+      if (isFromSharedDocument(transaction)) transaction.setMeta('preventAutolink', true)
       next(transaction)
       return
     }
@@ -441,14 +445,21 @@ const RECORD_REPAIR = Symbol('suggestion record repair')
 /** The ids of the suggestion marks in the parts of `tr`'s document that its steps changed. */
 function suggestionIdsChangedBy(tr: Transaction): Set<string> {
   const ids = new Set<string>()
+  const collect = (node: ProseMirrorNode) => {
+    for (const mark of node.marks) if (isSuggestionMark(mark) && typeof mark.attrs.id === 'string') ids.add(mark.attrs.id)
+    return true
+  }
+  // A colleague's typing arrives as the whole document replaced: look at the paragraph it changed.
+  const edit = textblockEdit(tr.before, tr.doc)
+  if (edit !== null) {
+    tr.doc.nodesBetween(edit.from, edit.to, collect)
+    return ids
+  }
   tr.mapping.maps.forEach((map, i) => {
     map.forEach((_oldStart, _oldEnd, newStart, newEnd) => {
       const from = tr.mapping.slice(i + 1).map(newStart, -1)
       const to = Math.min(tr.mapping.slice(i + 1).map(newEnd, 1), tr.doc.content.size)
-      if (from < to) tr.doc.nodesBetween(from, to, (node) => {
-        for (const mark of node.marks) if (isSuggestionMark(mark) && typeof mark.attrs.id === 'string') ids.add(mark.attrs.id)
-        return true
-      })
+      if (from < to) tr.doc.nodesBetween(from, to, collect)
     })
   })
   return ids

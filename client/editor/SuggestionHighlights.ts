@@ -6,10 +6,11 @@
  * text redraws it.
  */
 import type { Node as ProseMirrorNode } from '@tiptap/pm/model'
-import { Plugin, PluginKey } from '@tiptap/pm/state'
+import { Plugin, PluginKey, type Transaction } from '@tiptap/pm/state'
 import { Decoration, DecorationSet } from '@tiptap/pm/view'
 import type * as Y from 'yjs'
 import { SUGGESTION_MARK } from '../../shared/domain/suggestions.ts'
+import { textblockEdit } from '../../shared/editor/textblockEdit.ts'
 import { PARAGRAPH_MARK } from './paragraphMarks.ts'
 import { authorLabel, readSuggestionRecord, relativeTime, suggestionColour } from '../features/suggestions/suggestionRecords.ts'
 
@@ -19,10 +20,28 @@ export const suggestionHighlightsKey = new PluginKey<DecorationSet>('suggestionH
 const RECORDS_CHANGED = 'suggestionRecordsChanged'
 
 /** The decorations of every suggestion in `doc`. */
-function highlights(doc: ProseMirrorNode, records: Y.Map<unknown> | null): DecorationSet {
+export function highlights(doc: ProseMirrorNode, records: Y.Map<unknown> | null): DecorationSet {
+  return DecorationSet.create(doc, highlightsBetween(doc, records, 0, doc.content.size))
+}
+
+/**
+ * `previous` (the decorations of `tr.before`) brought up to date with `tr.doc`: when only one
+ * paragraph's text changed, only that paragraph is drawn again; else everything is.
+ */
+function updatedHighlights(tr: Transaction, previous: DecorationSet, records: Y.Map<unknown> | null): DecorationSet {
+  const edit = textblockEdit(tr.before, tr.doc)
+  if (edit === null) return highlights(tr.doc, records)
+  const mapped = previous.map(edit.map, tr.doc)
+  // Those on the paragraph and its text (not those of its neighbours, which touch its edges).
+  const stale = mapped.find(edit.from + 1, edit.to - 1)
+  return mapped.remove(stale).add(tr.doc, highlightsBetween(tr.doc, records, edit.from, edit.to))
+}
+
+/** The decorations of the suggestions in `doc` between `from` and `to`. */
+function highlightsBetween(doc: ProseMirrorNode, records: Y.Map<unknown> | null, from: number, to: number): Decoration[] {
   const decorations: Decoration[] = []
   const now = Date.now()
-  doc.descendants((node, pos) => {
+  doc.nodesBetween(from, to, (node, pos) => {
     if (node.isTextblock) {
       // A paragraph that is wholly suggested (one proposed as new) is marked in the margin too,
       // since its text may be short or, while being typed, invisible.
@@ -52,7 +71,7 @@ function highlights(doc: ProseMirrorNode, records: Y.Map<unknown> | null): Decor
     }
     return false
   })
-  return DecorationSet.create(doc, decorations)
+  return decorations
 }
 
 /**
@@ -97,7 +116,10 @@ export function suggestionHighlights(records: Y.Map<unknown> | null): Plugin<Dec
     key: suggestionHighlightsKey,
     state: {
       init: (_, state) => highlights(state.doc, records),
-      apply: (tr, previous) => (tr.docChanged || tr.getMeta(RECORDS_CHANGED) ? highlights(tr.doc, records) : previous),
+      apply: (tr, previous) => {
+        if (tr.getMeta(RECORDS_CHANGED)) return highlights(tr.doc, records)
+        return tr.docChanged ? updatedHighlights(tr, previous, records) : previous
+      },
     },
     props: {
       decorations: (state) => suggestionHighlightsKey.getState(state),

@@ -12,6 +12,7 @@ import { Extension, Node, mergeAttributes } from '@tiptap/core'
 import type { Node as ProseMirrorNode } from '@tiptap/pm/model'
 import { Plugin, PluginKey } from '@tiptap/pm/state'
 import { Decoration, DecorationSet } from '@tiptap/pm/view'
+import { textblockEdit } from './textblockEdit.ts'
 
 /** The two kinds of whole-clause suggestion, named as the clause attributes that carry them. */
 export type ClauseSuggestionKind = 'insertion' | 'deletion'
@@ -116,7 +117,12 @@ export const ClauseNumbering = Extension.create({
         key: numberingKey,
         state: {
           init: (_, state) => numberDecorations(state.doc),
-          apply: (tr, previous) => (tr.docChanged ? numberDecorations(tr.doc) : previous),
+          apply: (tr, previous) => {
+            if (!tr.docChanged) return previous
+            // Typing in a paragraph or heading moves numbers along, and changes none of them.
+            const edit = textblockEdit(tr.before, tr.doc)
+            return edit === null ? numberDecorations(tr.doc) : previous.map(edit.map, tr.doc)
+          },
         },
         props: {
           decorations: (state) => numberingKey.getState(state),

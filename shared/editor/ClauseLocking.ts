@@ -16,6 +16,7 @@ import { Decoration, DecorationSet } from '@tiptap/pm/view'
 import { ySyncPluginKey } from '@tiptap/y-tiptap'
 import type * as Y from 'yjs'
 import { type ClauseStatus, DEFAULT_CLAUSE_STATE, readClauseState } from '../domain/clauseStatus.ts'
+import { textblockEdit } from './textblockEdit.ts'
 
 export interface ClauseLockingOptions {
   /** The contract's `clauses` map; null for an editor without one (every clause is drafting). */
@@ -143,7 +144,15 @@ export const ClauseLocking = Extension.create<ClauseLockingOptions>({
         key: clauseLockingKey,
         state: {
           init: (_, state) => lockState(state.doc, statusOf),
-          apply: (tr, previous) => (tr.docChanged || tr.getMeta(STATUS_CHANGED) ? lockState(tr.doc, statusOf) : previous),
+          apply: (tr, previous) => {
+            if (tr.getMeta(STATUS_CHANGED)) return lockState(tr.doc, statusOf)
+            if (!tr.docChanged) return previous
+            // Typing in a paragraph or heading only moves the clauses' bounds along.
+            const edit = textblockEdit(tr.before, tr.doc)
+            if (edit === null) return lockState(tr.doc, statusOf)
+            const locked = previous.locked.map(([start, end]) => [edit.map.map(start, 1), edit.map.map(end, -1)] as const)
+            return { locked, decorations: previous.decorations.map(edit.map, tr.doc) }
+          },
         },
         props: {
           decorations: (state) => clauseLockingKey.getState(state)?.decorations,
