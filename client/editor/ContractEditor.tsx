@@ -10,7 +10,7 @@
  * suggestions (the review panel) or the comment threads, whose passages are highlighted in the
  * text (see `features/comments/`).
  */
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
 import { EditorContent, useEditor } from '@tiptap/react'
 import Collaboration from '@tiptap/extension-collaboration'
 import CollaborationCaret from '@tiptap/extension-collaboration-caret'
@@ -20,9 +20,10 @@ import { type Constituency, ROLE_LABEL, type Role, can } from '../../shared/doma
 import { contractExtensions } from '../../shared/editor/extensions.ts'
 import { ClauseLocking } from '../../shared/editor/ClauseLocking.ts'
 import { getBody, getClauses } from '../../shared/ydoc/schema.ts'
-import { SyncConnection, type SyncState, type SyncStatus } from '../sync/SyncConnection.ts'
+import { SyncConnection, type SyncStatus } from '../sync/SyncConnection.ts'
 import { ClauseToolbar } from './ClauseToolbar.tsx'
 import { ClauseSlashMenu } from './ClauseSlashMenu.tsx'
+import { ReuseUnchangedNodes } from './ReuseUnchangedNodes.ts'
 import { OutlinePanel } from '../features/outline/OutlinePanel.tsx'
 import { PresenceBar } from '../features/presence/PresenceBar.tsx'
 import { ContractDetails } from '../features/details/ContractDetails.tsx'
@@ -83,7 +84,27 @@ const STATUS_LABEL: Record<SyncStatus, string> = {
   offline: 'Offline — changes kept on this device',
 }
 
-const NOT_CONNECTED: SyncState = { status: 'connecting', lastError: null, needsFreshDoc: false }
+/**
+ * Whether the work is saved, as the connection says: *Saved* only once the server has stored
+ * every change. It changes twice with nearly every keystroke, so it is written into the page
+ * directly rather than through React: every React commit, while the contract text has the
+ * focus, measures the caret's offset by walking the whole text of the page, and a long
+ * contract would make each keystroke slower.
+ */
+function SyncStatusPill({ connection }: { connection: SyncConnection | null }) {
+  const pill = useRef<HTMLParagraphElement>(null)
+  useLayoutEffect(() => {
+    const element = pill.current
+    if (element === null) return
+    const show = (status: SyncStatus) => {
+      element.dataset.status = status
+      element.textContent = STATUS_LABEL[status]
+    }
+    show(connection?.status ?? 'connecting')
+    return connection?.onChange((state) => show(state.status))
+  }, [connection])
+  return <p ref={pill} className="sync-status" role="status" data-testid="sync-status" />
+}
 
 /** Caret colours dark enough for white label text. */
 const CARET_COLOURS = ['#2563eb', '#0f766e', '#7c3aed', '#b45309', '#be185d', '#15803d', '#c2410c']
@@ -104,7 +125,8 @@ export function ContractEditor({ contractId, role = 'editor', userName, userId, 
   // Bumped to replace a doc the server refused with a fresh one.
   const [generation, setGeneration] = useState(0)
   const [session, setSession] = useState<Session | null>(null)
-  const [syncState, setSyncState] = useState<SyncState>(NOT_CONNECTED)
+  // The last connection problem, in words; the status itself is drawn by SyncStatusPill.
+  const [lastError, setLastError] = useState<string | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
   // Comments outlive a refused doc: they are the server's, fetched apart from the text.
   const comments = useThreads(contractId, userId ? `concordat.threads/${userId}/${contractId}` : null)
@@ -116,9 +138,10 @@ export function ContractEditor({ contractId, role = 'editor', userName, userId, 
     const doc = new Y.Doc()
     const connection = new SyncConnection(contractId, doc, { localName: userId ? localCopyName(userId, contractId) : null })
     setSession({ doc, connection })
-    setSyncState(connection.state)
+    setLastError(connection.state.lastError)
     const unsubscribe = connection.onChange((state) => {
-      setSyncState(state)
+      // Unchanged (nearly always), this redraws nothing.
+      setLastError(state.lastError)
       if (state.needsFreshDoc) {
         setNotice(state.lastError)
         setGeneration((previous) => previous + 1)
@@ -137,13 +160,11 @@ export function ContractEditor({ contractId, role = 'editor', userName, userId, 
         <ContractDetails doc={session?.doc ?? null} contractId={contractId} canEdit={isEditable} />
         {session !== null ? <PresenceBar awareness={session.connection.provider.awareness} /> : null}
         <EditorModeSwitch role={role} mode={mode} onChange={setMode} />
-        <p className="sync-status" role="status" data-testid="sync-status" data-status={syncState.status}>
-          {STATUS_LABEL[syncState.status]}
-        </p>
+        <SyncStatusPill connection={session?.connection ?? null} />
       </header>
-      {syncState.lastError !== null ? (
+      {lastError !== null ? (
         <div className="alert" role="alert">
-          {syncState.lastError}
+          {lastError}
         </div>
       ) : notice !== null ? (
         <div className="alert" role="alert">
@@ -202,8 +223,10 @@ type SideTabKey = 'suggestions' | 'comments'
 /**
  * The editor itself, recreated whenever the session changes. A change of mode is applied to the
  * same editor (its undo history stays): Viewing makes it read-only, Suggesting turns tracking on.
+ * Memoised: the save status above it changes with nearly every keystroke, and redrawing the
+ * outline and panels of a long contract each time would slow typing down.
  */
-function ContractText({ session, user, role, mode, author, onNotice, contractId, comments, members, userId, constituency, focusThreadId }: ContractTextProps) {
+const ContractText = memo(function ContractText({ session, user, role, mode, author, onNotice, contractId, comments, members, userId, constituency, focusThreadId }: ContractTextProps) {
   const { doc, connection } = session
   const isEditable = can(role, 'edit')
   const isWritable = mode !== 'viewing'
@@ -220,6 +243,7 @@ function ContractText({ session, user, role, mode, author, onNotice, contractId,
         // Collaboration brings Yjs-aware undo; the ProseMirror history would undo others' work.
         ...contractExtensions(),
         Collaboration.configure({ fragment: getBody(doc) }),
+        ReuseUnchangedNodes.configure({ doc }),
         CollaborationCaret.configure({ provider: connection.provider, user }),
         ClauseLocking.configure({ clauses: getClauses(doc), onRefused: onNotice }),
         SuggestChanges.configure({ doc, author, isSuggesting: mode === 'suggesting', onRefused: onNotice }),
@@ -315,7 +339,7 @@ function ContractText({ session, user, role, mode, author, onNotice, contractId,
       </div>
     </CommentActionsContext.Provider>
   )
-}
+})
 
 /** The contenteditable's own attributes (role="textbox"), where assistive technology reads them. */
 function textAttributes(isWritable: boolean): Record<string, string> {
