@@ -105,11 +105,16 @@ export function CommentsPanel(props: CommentsPanelProps) {
     }
   }, [editor])
 
+  // Which clauses have threads: where the caret is in a clause without any, where exactly does
+  // not matter, and typing there redraws nothing.
+  const clausesWithThreads = useRef(new Set<string>())
+  clausesWithThreads.current = new Set([...live.threads.values()].map((thread) => thread.clauseId))
   const selection = useEditorState({
     editor,
     selector: ({ editor: { state } }) => {
       const { from, to } = state.selection
-      return { from, to, clauseId: clauseAround(state.doc, from)?.clauseId ?? null }
+      const clauseId = clauseAround(state.doc, from)?.clauseId ?? null
+      return clauseId !== null && clausesWithThreads.current.has(clauseId) ? { from, to, clauseId } : { from: -1, to: -1, clauseId }
     },
     equalityFn: (a, b) => a === b || (a !== null && b !== null && a.from === b.from && a.to === b.to && a.clauseId === b.clauseId),
   })

@@ -11,7 +11,7 @@
  * name, the last list is also kept on the device (localStorage), so a contract opened offline
  * shows the comments as they last were, until the server's snapshot replaces them.
  */
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useMemo, useState } from 'react'
 import type { CommentEvent, ThreadView } from '../../../shared/protocol/comments.ts'
 import { threadEventsUrl } from '../../api/api.ts'
 import { publishUnread } from '../inbox/unreadCount.ts'
@@ -196,5 +196,6 @@ export function useThreads(contractId: string, keptAs: string | null = null): Li
     setThreads((previous) => applyCommentEvent(previous, { type: 'thread', thread }))
   }, [])
 
-  return { threads, isLoaded, connection, receive }
+  // The same object until something changes, so that the editor's page is not redrawn for nothing.
+  return useMemo(() => ({ threads, isLoaded, connection, receive }), [threads, isLoaded, connection, receive])
 }

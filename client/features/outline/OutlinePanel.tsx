@@ -13,7 +13,7 @@
  * Each entry shows how many open comment threads its clause has; those who may comment start a
  * thread on a clause with Ctrl+Alt+M on its entry, or its comment button (shown on hover).
  */
-import { type CSSProperties, type DragEvent, type KeyboardEvent, useEffect, useId, useLayoutEffect, useRef, useState } from 'react'
+import { type CSSProperties, type DragEvent, type KeyboardEvent, memo, useEffect, useId, useLayoutEffect, useRef, useState } from 'react'
 import type { Editor } from '@tiptap/react'
 import type { Node as ProseMirrorNode } from '@tiptap/pm/model'
 import type { EditorState } from '@tiptap/pm/state'
@@ -148,7 +148,12 @@ export interface OutlinePanelProps {
   onCommentOnClause?: (clauseId: string) => void
 }
 
-export function OutlinePanel({ editor, doc, canReorder = false, openThreads, onCommentOnClause }: OutlinePanelProps) {
+/**
+ * The outline beside the text. Redrawn only when its own props or state change: a 300-clause
+ * outline redrawn with the page on every keystroke (the save status changes each time) would
+ * slow typing down.
+ */
+export const OutlinePanel = memo(function OutlinePanel({ editor, doc, canReorder = false, openThreads, onCommentOnClause }: OutlinePanelProps) {
   const [entries, setEntries] = useState<OutlineEntry[]>(() => entriesOf(editor))
   const [, setStatusVersion] = useState(0)
   /** The entry holding the outline's one tab stop. */
@@ -387,4 +392,4 @@ export function OutlinePanel({ editor, doc, canReorder = false, openThreads, onC
       </p>
     </nav>
   )
-}
+})

@@ -30,6 +30,13 @@ function peopleIn(awareness: Awareness): Person[] {
   return [...people.values()].sort((a, b) => a.name.localeCompare(b.name))
 }
 
+function samePeople(a: readonly Person[], b: readonly Person[]): boolean {
+  return a.length === b.length && a.every((person, i) => {
+    const other = b[i]!
+    return person.id === other.id && person.name === other.name && person.organisation === other.organisation && person.color === other.color
+  })
+}
+
 function initials(name: string): string {
   return name
     .split(/\s+/)
@@ -42,7 +49,11 @@ function initials(name: string): string {
 export function PresenceBar({ awareness }: { awareness: Awareness }) {
   const [people, setPeople] = useState<Person[]>(() => peopleIn(awareness))
   useEffect(() => {
-    const refresh = () => setPeople(peopleIn(awareness))
+    // Awareness changes with every caret move of everyone; the bar changes only when people come and go.
+    const refresh = () => setPeople((previous) => {
+      const next = peopleIn(awareness)
+      return samePeople(previous, next) ? previous : next
+    })
     awareness.on('change', refresh)
     refresh()
     return () => awareness.off('change', refresh)
