@@ -23,7 +23,6 @@ import { getBody, getClauses } from '../../shared/ydoc/schema.ts'
 import { SyncConnection, type SyncStatus } from '../sync/SyncConnection.ts'
 import { ClauseToolbar } from './ClauseToolbar.tsx'
 import { ClauseSlashMenu } from './ClauseSlashMenu.tsx'
-import { ReuseUnchangedNodes } from './ReuseUnchangedNodes.ts'
 import { OutlinePanel } from '../features/outline/OutlinePanel.tsx'
 import { PresenceBar } from '../features/presence/PresenceBar.tsx'
 import { ContractDetails } from '../features/details/ContractDetails.tsx'
@@ -243,7 +242,6 @@ const ContractText = memo(function ContractText({ session, user, role, mode, aut
         // Collaboration brings Yjs-aware undo; the ProseMirror history would undo others' work.
         ...contractExtensions(),
         Collaboration.configure({ fragment: getBody(doc) }),
-        ReuseUnchangedNodes.configure({ doc }),
         CollaborationCaret.configure({ provider: connection.provider, user }),
         ClauseLocking.configure({ clauses: getClauses(doc), onRefused: onNotice }),
         SuggestChanges.configure({ doc, author, isSuggesting: mode === 'suggesting', onRefused: onNotice }),

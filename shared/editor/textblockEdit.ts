@@ -5,8 +5,10 @@
  * part of it instead of walking a 300-clause document on every keystroke.
  *
  * It compares the documents themselves, not the transaction's steps: the collaboration binding
- * applies a colleague's change as one step replacing the whole document, but keeps every node
- * that did not change, so the comparison skips them at once.
+ * applies a colleague's change as one step replacing the whole document. Nodes the change did
+ * not touch are skipped at once where they are the same objects (a local edit); the binding
+ * draws every node anew, and those are compared by content. The comparison is made once per
+ * pair of documents, however many plugins ask.
  */
 import type { Node as ProseMirrorNode } from '@tiptap/pm/model'
 import { Mapping, StepMap } from '@tiptap/pm/transform'
@@ -20,8 +22,20 @@ export interface TextblockEdit {
   readonly to: number
 }
 
+/** The documents' comparison, made once for all the plugins that ask (by the document after, then before). */
+const found = new WeakMap<ProseMirrorNode, WeakMap<ProseMirrorNode, TextblockEdit | null>>()
+
 /** The edit that turns `before` into `after` when it is confined to one textblock's content; null when it is not. */
 export function textblockEdit(before: ProseMirrorNode, after: ProseMirrorNode): TextblockEdit | null {
+  let byBefore = found.get(after)
+  if (byBefore === undefined) found.set(after, (byBefore = new WeakMap()))
+  if (byBefore.has(before)) return byBefore.get(before)!
+  const edit = compare(before, after)
+  byBefore.set(before, edit)
+  return edit
+}
+
+function compare(before: ProseMirrorNode, after: ProseMirrorNode): TextblockEdit | null {
   const start = before.content.findDiffStart(after.content)
   if (start === null) return null
   const end = before.content.findDiffEnd(after.content)

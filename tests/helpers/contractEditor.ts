@@ -7,7 +7,6 @@
 import { Editor } from '@tiptap/core'
 import Collaboration from '@tiptap/extension-collaboration'
 import * as Y from 'yjs'
-import { ReuseUnchangedNodes } from '../../client/editor/ReuseUnchangedNodes.ts'
 import { SuggestChanges, type SuggestionAuthor } from '../../client/editor/SuggestChanges.ts'
 import { ClauseLocking } from '../../shared/editor/ClauseLocking.ts'
 import { contractExtensions } from '../../shared/editor/extensions.ts'
@@ -45,7 +44,6 @@ export function contractEditor(doc: Y.Doc, { author, isSuggesting, onRefused }: 
     extensions: [
       ...contractExtensions(),
       Collaboration.configure({ fragment: getBody(doc) }),
-      ReuseUnchangedNodes.configure({ doc }),
       ClauseLocking.configure({ clauses: getClauses(doc), onRefused }),
       SuggestChanges.configure({ doc, author, isSuggesting, onRefused }),
     ],
