@@ -56,13 +56,14 @@ function personFor(doc: Y.Doc, author: SuggestionAuthor, isSuggesting: boolean):
  * a small contract written before either editor opens. The chair's doc stands for the server's:
  * each of the provider's updates reaches it only if the server's rules accept it.
  */
-function providerAndChair({ chairSuggests = true } = {}) {
+function providerAndChair({ chairSuggests = true, more = [] as Y.XmlElement[] } = {}) {
   const providerDoc = new Y.Doc()
   const chairDoc = new Y.Doc()
   getBody(chairDoc).insert(0, [
     clauseElement('term', 'Term', 'Three years.'),
     clauseElement('fees', 'Fees', 'Paid monthly in arrears.'),
     clauseElement('notices', 'Notices', 'In writing.'),
+    ...more,
   ])
   Y.applyUpdate(providerDoc, Y.encodeStateAsUpdate(chairDoc), RELAYED)
   const provider = personFor(providerDoc, PROVIDER, true)
@@ -509,6 +510,35 @@ describe('suggesting', () => {
     expect(marked(chair.editor.state.doc)[1]).toBe('Paid monthly in arrears.')
     expect(getSuggestions(chair.doc).size).toBe(0)
     expect(provider.refusals).toEqual([])
+    expectInStep(provider, chair)
+  })
+
+  it('breaks a bulleted item as a suggestion, which accepted becomes two items', () => {
+    // A clause whose body is a bulleted list of one item.
+    const services = clauseElement('services', 'Services')
+    const list = new Y.XmlElement('bulletList')
+    const item = new Y.XmlElement('listItem')
+    const text = new Y.XmlElement('paragraph')
+    text.insert(0, [new Y.XmlText('Daily care and weekly reports.')])
+    item.insert(0, [text])
+    list.insert(0, [item])
+    services.insert(1, [list])
+    const { provider, chair } = providerAndChair({ chairSuggests: false, more: [services] })
+    const { editor } = provider
+    editor.commands.setTextSelection(positionOf(editor, ' and weekly'))
+    press(editor, 'Enter')
+    expect(provider.refusals).toEqual([])
+    expect(marked(chair.editor.state.doc)[3]).toBe('Daily care[+\u2029] and weekly reports.')
+    expectInStep(provider, chair)
+
+    const [id] = idsIn(chair.editor.state.doc).insertion
+    expect(chair.editor.commands.acceptSuggestion(id!)).toBe(true)
+    const items: string[] = []
+    provider.editor.state.doc.descendants((node) => {
+      if (node.type.name === 'listItem') items.push(node.textContent)
+      return true
+    })
+    expect(items).toEqual(['Daily care', ' and weekly reports.'])
     expectInStep(provider, chair)
   })
 
