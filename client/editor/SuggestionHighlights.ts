@@ -11,7 +11,7 @@ import { Decoration, DecorationSet } from '@tiptap/pm/view'
 import type * as Y from 'yjs'
 import { SUGGESTION_MARK } from '../../shared/domain/suggestions.ts'
 import { textblockEdit } from '../../shared/editor/textblockEdit.ts'
-import { PARAGRAPH_MARK } from './paragraphMarks.ts'
+import { paragraphMarksInText } from './paragraphMarks.ts'
 import { authorLabel, readSuggestionRecord, relativeTime, suggestionColour } from '../features/suggestions/suggestionRecords.ts'
 
 export const suggestionHighlightsKey = new PluginKey<DecorationSet>('suggestionHighlights')
@@ -20,7 +20,7 @@ export const suggestionHighlightsKey = new PluginKey<DecorationSet>('suggestionH
 const RECORDS_CHANGED = 'suggestionRecordsChanged'
 
 /** The decorations of every suggestion in `doc`. */
-export function highlights(doc: ProseMirrorNode, records: Y.Map<unknown> | null): DecorationSet {
+function highlights(doc: ProseMirrorNode, records: Y.Map<unknown> | null): DecorationSet {
   return DecorationSet.create(doc, highlightsBetween(doc, records, 0, doc.content.size))
 }
 
@@ -80,16 +80,11 @@ function highlightsBetween(doc: ProseMirrorNode, records: Y.Map<unknown> | null,
  * paragraph goes on a new line, where the caret just after the mark is drawn too.
  */
 function paragraphMarkDecorations(node: ProseMirrorNode, pos: number): Decoration[] {
-  const text = node.text ?? ''
-  if (!text.includes(PARAGRAPH_MARK)) return []
-  const joins = node.marks.some((mark) => mark.type.name === SUGGESTION_MARK.deletion)
-  const decorations: Decoration[] = []
-  for (let at = text.indexOf(PARAGRAPH_MARK); at >= 0; at = text.indexOf(PARAGRAPH_MARK, at + 1)) {
+  return paragraphMarksInText(node, pos).flatMap(({ pos: at, joins }) => {
     const title = joins ? 'Suggested: join this paragraph with the next' : 'Suggested: a new paragraph from here'
-    decorations.push(Decoration.inline(pos + at, pos + at + 1, { class: joins ? 'paragraph-mark paragraph-mark-join' : 'paragraph-mark', title }))
-    if (!joins) decorations.push(Decoration.widget(pos + at + 1, lineBreak, { side: -1, key: 'paragraph-mark-break', ignoreSelection: true }))
-  }
-  return decorations
+    const mark = Decoration.inline(at, at + 1, { class: joins ? 'paragraph-mark paragraph-mark-join' : 'paragraph-mark', title })
+    return joins ? [mark] : [mark, Decoration.widget(at + 1, lineBreak, { side: -1, key: 'paragraph-mark-break', ignoreSelection: true })]
+  })
 }
 
 function lineBreak(): HTMLElement {

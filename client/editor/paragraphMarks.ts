@@ -45,16 +45,23 @@ function proposalOf(node: ProseMirrorNode): { id: string; joins: boolean } | nul
   return { id: inserted, joins: deleted === inserted }
 }
 
-/** Every suggested paragraph break in `doc` (of the suggestion `id` only, when given), in document order. */
-export function paragraphMarksIn(doc: ProseMirrorNode, id?: string): ParagraphMark[] {
+/** The suggested paragraph marks in the text node `node`, which starts at `pos`. */
+export function paragraphMarksInText(node: ProseMirrorNode, pos: number): ParagraphMark[] {
+  const text = node.text ?? ''
+  if (!text.includes(PARAGRAPH_MARK)) return []
+  const proposal = proposalOf(node)
+  if (proposal === null) return []
+  const found: ParagraphMark[] = []
+  for (let at = text.indexOf(PARAGRAPH_MARK); at >= 0; at = text.indexOf(PARAGRAPH_MARK, at + 1)) found.push({ pos: pos + at, ...proposal })
+  return found
+}
+
+/** Every suggested paragraph mark of the suggestion `id` in `doc`, in document order. */
+function paragraphMarksIn(doc: ProseMirrorNode, id: string): ParagraphMark[] {
   const found: ParagraphMark[] = []
   doc.descendants((node, pos) => {
     if (!node.isText) return true
-    const text = node.text ?? ''
-    if (!text.includes(PARAGRAPH_MARK)) return false
-    const proposal = proposalOf(node)
-    if (proposal === null || (id !== undefined && proposal.id !== id)) return false
-    for (let at = text.indexOf(PARAGRAPH_MARK); at >= 0; at = text.indexOf(PARAGRAPH_MARK, at + 1)) found.push({ pos: pos + at, ...proposal })
+    for (const mark of paragraphMarksInText(node, pos)) if (mark.id === id) found.push(mark)
     return false
   })
   return found
@@ -105,11 +112,12 @@ export function asParagraphMark(
     return { proposed: state.tr.setSelection(TextSelection.create(doc, caret)).scrollIntoView(), id: null }
   }
   const id = newId()
-  const { insertion, deletion } = { insertion: state.schema.marks[SUGGESTION_MARK.insertion]!, deletion: state.schema.marks[SUGGESTION_MARK.deletion]! }
+  const { marks: types } = state.schema
   // Formatted as the text it follows, so that it proposes no formatting of its own.
   let marks: readonly Mark[] = ($from.nodeBefore?.marks ?? []).filter((mark) => !isSuggestionMark(mark))
-  marks = deletion.create({ id }).addToSet(insertion.create({ id }).addToSet(marks))
+  for (const kind of [SUGGESTION_MARK.insertion, SUGGESTION_MARK.deletion]) marks = types[kind]!.create({ id }).addToSet(marks)
   const proposed = state.tr.insert(end, state.schema.text(PARAGRAPH_MARK, marks))
+  // After Delete, past the mark and the paragraph boundary, to where the second paragraph's text begins.
   proposed.setSelection(TextSelection.create(proposed.doc, isBackward ? end : end + 3)).scrollIntoView()
   return { proposed, id }
 }
@@ -117,8 +125,8 @@ export function asParagraphMark(
 /** Whether `step` inserts nothing but a paragraph boundary (or a list item's), as Enter does. */
 function isParagraphBreak(step: ReplaceStep): boolean {
   const { slice } = step
-  if (slice.openStart === 0 || slice.openStart !== slice.openEnd) return false
-  return slice.content.textBetween(0, slice.content.size, '', '') === '' && slice.size === 2 * slice.openStart && slice.content.childCount === 2
+  // Two empty blocks, open on both sides: only their boundary is inserted.
+  return slice.openStart > 0 && slice.openStart === slice.openEnd && slice.content.childCount === 2 && slice.size === 2 * slice.openStart
 }
 
 /** Whether `paragraph` ends with a paragraph mark proposed for deletion. */
